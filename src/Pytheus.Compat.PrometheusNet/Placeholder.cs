@@ -1,0 +1,1 @@
+namespace Pytheus.Compat.PrometheusNet; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Pytheus; internal static class Placeholder {}
