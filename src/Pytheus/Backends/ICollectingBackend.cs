@@ -1,0 +1,17 @@
+using Pytheus.Metrics;
+
+namespace Pytheus.Backends;
+
+/// <summary>
+/// A backend that can read every series of many metric families at once — including series written by other
+/// processes — so that a scrape costs one round trip whatever the number of series.
+/// </summary>
+public interface ICollectingBackend : IBackend
+{
+    /// <summary>
+    /// Reads the series of each family, in the same order as <paramref name="families"/>. Each series' values follow
+    /// the family's <see cref="MetricFamily.ValueLayout"/>.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
+        IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+namespace Pytheus.Backends.InProcess;
+
+/// <summary>A double updated with compare-and-swap on its bits: exact under contention, no lock, no allocation.</summary>
+public sealed class AtomicDouble : IValueStore
+{
+    private long _bits;
+
+    /// <inheritdoc />
+    public void Inc(double amount)
+    {
+        var current = Volatile.Read(ref _bits);
+        while (true)
+        {
+            var updated = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + amount);
+            var seen = Interlocked.CompareExchange(ref _bits, updated, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dec(double amount) => Inc(-amount);
+
+    /// <inheritdoc />
+    public void Set(double value) => Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
+
+    /// <inheritdoc />
+    public double Get() => BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+}

@@ -1,0 +1,17 @@
+namespace Pytheus.Backends;
+
+/// <summary>What one stored number of a series means.</summary>
+public enum ValueKind
+{
+    /// <summary>The value of a counter or gauge.</summary>
+    Value,
+
+    /// <summary>The number of observations that fell into one histogram bucket (not cumulative).</summary>
+    Bucket,
+
+    /// <summary>The sum of a histogram's or summary's observations.</summary>
+    Sum,
+
+    /// <summary>The number of a summary's observations (a histogram's count is the sum of its buckets).</summary>
+    Count,
+}

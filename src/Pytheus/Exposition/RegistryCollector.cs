@@ -1,0 +1,54 @@
+using Pytheus.Backends;
+using Pytheus.Metrics;
+using Pytheus.Registry;
+
+namespace Pytheus.Exposition;
+
+/// <summary>
+/// Reads a registry for a scrape: families whose backend can read many families at once are read in one call per
+/// backend (one round trip for a remote backend); the rest, and custom collectors, from their local stores.
+/// </summary>
+public static class RegistryCollector
+{
+    /// <summary>Collects every family of <paramref name="registry"/>, in registration order.</summary>
+    public static async Task<IReadOnlyList<MetricSnapshot>> CollectAsync(
+        CollectorRegistry registry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var entries = new List<(string Name, MetricFamily Family)>();
+        foreach (var collector in registry.Collectors)
+        {
+            if (collector is MetricFamily family)
+            {
+                entries.Add((Prefixed(registry.Prefix, family.Name), family));
+            }
+            else
+            {
+                entries.AddRange(collector.Collect().Select(f => (f.Name, f)));
+            }
+        }
+
+        var series = new IReadOnlyList<SeriesSnapshot>?[entries.Count];
+        // Custom collectors' metrics are read locally even on a collecting backend: they are computed per scrape.
+        var remote = entries.Select((e, i) => (e.Family, Index: i))
+            .Where(e => e.Family.Backend is ICollectingBackend && registry.Collectors.Contains(e.Family))
+            .GroupBy(e => (ICollectingBackend)e.Family.Backend);
+        foreach (var group in remote)
+        {
+            var members = group.ToList();
+            var read = await group.Key.CollectAsync(members.Select(m => m.Family).ToList(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < members.Count; i++)
+            {
+                series[members[i].Index] = read[i];
+            }
+        }
+        var result = new MetricSnapshot[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            result[i] = new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? entries[i].Family.CollectLocal());
+        }
+        return result;
+    }
+
+    private static string Prefixed(string? prefix, string name) => prefix is null ? name : $"{prefix}_{name}";
+}

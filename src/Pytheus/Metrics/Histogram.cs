@@ -1,0 +1,104 @@
+using Pytheus.Backends;
+using Pytheus.Registry;
+
+namespace Pytheus.Metrics;
+
+/// <summary>
+/// Counts observations into buckets by upper bound and keeps their sum. Each observation is stored in exactly one
+/// bucket; exposition makes the buckets cumulative, and <c>_count</c> is the sum of the buckets — so <c>_count</c>
+/// always equals the <c>+Inf</c> bucket, on every backend.
+/// </summary>
+public sealed class Histogram : Metric<Histogram>, IDurationObserver
+{
+    private IValueStore[]? _buckets;
+    private IValueStore? _sum;
+    private double[] _bounds = [];
+
+    /// <summary>Creates a histogram and registers it (in <see cref="CollectorRegistry.Default"/> unless told otherwise).</summary>
+    /// <param name="name">The metric name, <c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>.</param>
+    /// <param name="description">The help text.</param>
+    /// <param name="requiredLabels">Label names every series must have a value for (<c>le</c> is reserved).</param>
+    /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
+    /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>.</param>
+    /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    public Histogram(
+        string name, string description, IEnumerable<string>? requiredLabels = null,
+        IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
+        CollectorRegistry? registry = null)
+        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le")
+    {
+    }
+
+    private Histogram(MetricFamily family, string?[] explicitLabelValues) : base(family, explicitLabelValues)
+    {
+    }
+
+    /// <summary>The bucket upper bounds, ending with <c>+Inf</c>.</summary>
+    public IReadOnlyList<double> UpperBounds => Family.UpperBounds;
+
+    /// <summary>Records one observation. NaN lands in the <c>+Inf</c> bucket (as in Prometheus's Go client) and makes the sum NaN.</summary>
+    public void Observe(double value)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        var bounds = _bounds;
+        var i = 0;
+        // Bounds are few and sorted; the last is +Inf, so the scan always stops (NaN compares false and falls through).
+        while (i < bounds.Length - 1 && !(value <= bounds[i]))
+        {
+            i++;
+        }
+        buckets[i].Inc(1);
+        _sum!.Inc(value);
+    }
+
+    /// <summary>The sum of observations as this process sees it.</summary>
+    public double GetSum() => (_sum ?? throw Unobservable()).Get();
+
+    /// <summary>The number of observations as this process sees it.</summary>
+    public double GetCount() => (_buckets ?? throw Unobservable()).Sum(b => b.Get());
+
+    /// <summary>Observations per bucket (not cumulative), aligned with <see cref="UpperBounds"/>.</summary>
+    public IReadOnlyList<double> GetBucketCounts() => (_buckets ?? throw Unobservable()).Select(b => b.Get()).ToArray();
+
+    /// <summary>Starts a timer that observes the elapsed seconds when disposed.</summary>
+    public TimerScope Time()
+    {
+        _ = _buckets ?? throw Unobservable();
+        return new TimerScope(this);
+    }
+
+    void IDurationObserver.ObserveDuration(double seconds) => Observe(seconds);
+
+    private protected override Histogram CreateView(string?[] explicitLabelValues) => new(Family, explicitLabelValues);
+
+    private protected override void CreateStores(Func<int, IValueStore> create)
+    {
+        var count = Family.UpperBounds.Count;
+        var buckets = new IValueStore[count];
+        for (var i = 0; i < count; i++)
+        {
+            buckets[i] = create(i);
+        }
+        _sum = create(Family.SumIndex);
+        _bounds = [.. Family.UpperBounds];
+        _buckets = buckets;
+    }
+
+    private protected override void ShareStores(Metric owner)
+    {
+        var histogram = (Histogram)owner;
+        _sum = histogram._sum;
+        _bounds = histogram._bounds;
+        _buckets = histogram._buckets;
+    }
+
+    internal override void ReadValues(Span<double> values)
+    {
+        var buckets = _buckets!;
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            values[i] = buckets[i].Get();
+        }
+        values[buckets.Length] = _sum!.Get();
+    }
+}

@@ -1,0 +1,114 @@
+using Pytheus.Backends;
+using Pytheus.Labels;
+using Pytheus.Registry;
+
+namespace Pytheus.Metrics;
+
+/// <summary>
+/// Base of <see cref="Counter"/>, <see cref="Gauge"/>, <see cref="Histogram"/> and <see cref="Summary"/>: a view onto
+/// a <see cref="MetricFamily"/> with some label values. A view is observable when every required label has a value,
+/// given explicitly or by default; only then does it have stores.
+/// </summary>
+public abstract class Metric
+{
+    private protected Metric(
+        MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
+        IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
+        string? reservedLabel)
+    {
+        if (!NameRules.IsValidMetricName(name))
+        {
+            throw new InvalidMetricNameException($"Invalid metric name '{name}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.");
+        }
+        ArgumentNullException.ThrowIfNull(description);
+        var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
+        var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
+        var candidate = new MetricFamily(name, description, type, schema, bounds, Backend.Current);
+
+        var target = registry ?? CollectorRegistry.Default;
+        Family = target.GetOrAdd(candidate);
+        ExplicitLabelValues = new string?[schema.Names.Length];
+        try
+        {
+            AttachSeries();
+        }
+        catch when (ReferenceEquals(Family, candidate))
+        {
+            target.Unregister(candidate);
+            throw;
+        }
+    }
+
+    private protected Metric(MetricFamily family, string?[] explicitLabelValues)
+    {
+        Family = family;
+        ExplicitLabelValues = explicitLabelValues;
+    }
+
+    /// <summary>The family this view belongs to.</summary>
+    public MetricFamily Family { get; }
+
+    /// <summary>The metric name.</summary>
+    public string Name => Family.Name;
+
+    /// <summary>The help text.</summary>
+    public string Description => Family.Help;
+
+    /// <summary>The metric type.</summary>
+    public MetricType Type => Family.Type;
+
+    /// <summary>The required label names.</summary>
+    public IReadOnlyList<string> RequiredLabels => Family.LabelNames;
+
+    /// <summary>The labels this view carries, explicit or default, by name.</summary>
+    public IReadOnlyDictionary<string, string> LabelValues =>
+        Family.LabelNames.Select((n, i) => (n, v: ExplicitLabelValues[i] ?? Family.Labels.Defaults[i]))
+            .Where(p => p.v is not null).ToDictionary(p => p.n, p => p.v!, StringComparer.Ordinal);
+
+    /// <summary>Whether every required label has a value, so that the view can be observed.</summary>
+    public bool IsObservable => SeriesLabelValues is not null;
+
+    /// <summary>The labels still missing a value (empty when observable).</summary>
+    public IReadOnlyList<string> MissingLabels => Family.Labels.Missing(ExplicitLabelValues).ToArray();
+
+    internal string?[] ExplicitLabelValues { get; }
+
+    /// <summary>The full label values of the series this view writes to; null while labels are missing.</summary>
+    internal string[]? SeriesLabelValues { get; private set; }
+
+    /// <summary>Creates the stores of a new series from the family's backend.</summary>
+    private protected abstract void CreateStores(Func<int, IValueStore> create);
+
+    /// <summary>Shares the stores of the cached child that owns the series.</summary>
+    private protected abstract void ShareStores(Metric owner);
+
+    /// <summary>Copies the series' values into <paramref name="values"/> (in the family's value layout).</summary>
+    internal abstract void ReadValues(Span<double> values);
+
+    /// <summary>Binds this view to its series when its labels are complete.</summary>
+    private protected void AttachSeries()
+    {
+        var values = Family.Labels.Effective(ExplicitLabelValues);
+        if (values is null)
+        {
+            return;
+        }
+        var owner = Family.GetOrAddChild(values, v =>
+        {
+            CreateStores(index => Family.Backend.CreateStore(new ValueDescriptor(Family, v, index)));
+            SeriesLabelValues = v;
+            return this;
+        });
+        if (!ReferenceEquals(owner, this))
+        {
+            ShareStores(owner);
+            SeriesLabelValues = owner.SeriesLabelValues;
+        }
+    }
+
+    private protected UnobservableMetricException Unobservable() => new(
+        $"Metric '{Name}' cannot be observed: label(s) {LabelSchema.Describe(MissingLabels)} have no value. Use Labels(...) to give them.");
+
+    /// <inheritdoc />
+    public override string ToString() => $"{GetType().Name}({Name})";
+}

@@ -1,1 +1,0 @@
-namespace Pytheus; internal static class Placeholder {}
