@@ -21,11 +21,12 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     public Histogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
-        CollectorRegistry? registry = null)
-        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le")
+        CollectorRegistry? registry = null, IBackend? backend = null)
+        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend)
     {
     }
 

@@ -1,3 +1,4 @@
+using Pytheus.Backends;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -9,8 +10,8 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel)
-        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel)
+        string? reservedLabel, IBackend? backend)
+        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend)
     {
     }
 
