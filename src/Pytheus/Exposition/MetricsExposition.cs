@@ -3,21 +3,22 @@ using Pytheus.Registry;
 
 namespace Pytheus.Exposition;
 
-/// <summary>Renders a registry in the Prometheus text format, as a string or streamed to a <see cref="Stream"/>.</summary>
+/// <summary>Renders a registry as text, as a string or streamed to a <see cref="Stream"/>.</summary>
 public static class MetricsExposition
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Renders <paramref name="registry"/> (default: <see cref="CollectorRegistry.Default"/>) as text.</summary>
-    public static string GenerateMetrics(CollectorRegistry? registry = null) =>
-        GenerateMetricsAsync(registry).GetAwaiter().GetResult();
+    public static string GenerateMetrics(CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText) =>
+        GenerateMetricsAsync(registry, format).GetAwaiter().GetResult();
 
     /// <summary>Renders <paramref name="registry"/> (default: <see cref="CollectorRegistry.Default"/>) as text.</summary>
-    public static async Task<string> GenerateMetricsAsync(CollectorRegistry? registry = null, CancellationToken cancellationToken = default)
+    public static async Task<string> GenerateMetricsAsync(
+        CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText, CancellationToken cancellationToken = default)
     {
         var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, cancellationToken).ConfigureAwait(false);
         var writer = new StringWriter();
-        TextFormat.Write(writer, metrics);
+        Write(writer, metrics, format);
         return writer.ToString();
     }
 
@@ -26,15 +27,39 @@ public static class MetricsExposition
     /// <paramref name="destination"/> in UTF-8 without building the whole text in memory. Values are collected first,
     /// so a backend failure throws before anything is written.
     /// </summary>
-    public static async Task WriteMetricsAsync(Stream destination, CollectorRegistry? registry = null, CancellationToken cancellationToken = default)
+    public static async Task WriteMetricsAsync(
+        Stream destination, CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, cancellationToken).ConfigureAwait(false);
         var writer = new StreamWriter(destination, Utf8NoBom, bufferSize: 64 * 1024, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            TextFormat.Write(writer, metrics);
+            Write(writer, metrics, format);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The content type of <paramref name="format"/>.</summary>
+    public static string ContentType(ExpositionFormat format) =>
+        format == ExpositionFormat.OpenMetrics ? OpenMetricsFormat.ContentType : TextFormat.ContentType;
+
+    /// <summary>Picks OpenMetrics when an HTTP <c>Accept</c> header asks for it, else the Prometheus text format.</summary>
+    public static ExpositionFormat Negotiate(string? acceptHeader) =>
+        acceptHeader is not null && acceptHeader.Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase)
+            ? ExpositionFormat.OpenMetrics
+            : ExpositionFormat.PrometheusText;
+
+    private static void Write(TextWriter writer, IReadOnlyList<MetricSnapshot> metrics, ExpositionFormat format)
+    {
+        if (format == ExpositionFormat.OpenMetrics)
+        {
+            OpenMetricsFormat.Write(writer, metrics);
+        }
+        else
+        {
+            TextFormat.Write(writer, metrics);
         }
     }
 }

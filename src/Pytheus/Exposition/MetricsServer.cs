@@ -8,7 +8,7 @@ namespace Pytheus.Exposition;
 
 /// <summary>
 /// A small HTTP endpoint on <see cref="HttpListener"/> (no other dependency): <c>GET</c>/<c>HEAD</c> on the metrics path
-/// serve the registry in the text format, gzip-compressed when the client accepts it; other paths answer 404. If the
+/// serve the registry in the Prometheus text format (OpenMetrics when the <c>Accept</c> header asks for it), gzip-compressed when the client accepts it; other paths answer 404. If the
 /// backend cannot be read the answer is a 503 with a one-line error, never partial text.
 /// </summary>
 public sealed class MetricsServer : IDisposable, IAsyncDisposable
@@ -83,9 +83,10 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             }
 
             using var body = new MemoryStream();
+            var format = MetricsExposition.Negotiate(request.Headers["Accept"]);
             try
             {
-                await MetricsExposition.WriteMetricsAsync(body, _registry, _stopping.Token).ConfigureAwait(false);
+                await MetricsExposition.WriteMetricsAsync(body, _registry, format, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -95,7 +96,7 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             }
 
             response.StatusCode = 200;
-            response.ContentType = TextFormat.ContentType;
+            response.ContentType = MetricsExposition.ContentType(format);
             body.Position = 0;
             var gzip = AcceptsGzip(request.Headers["Accept-Encoding"]);
             if (gzip)

@@ -41,6 +41,25 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     public void Observe(double value)
     {
         var buckets = _buckets ?? throw Unobservable();
+        buckets[BucketIndex(value)].Inc(1);
+        _sum!.Inc(value);
+    }
+
+    /// <summary>Records <paramref name="count"/> observations of the same <paramref name="value"/>.</summary>
+    /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
+    public void Observe(double value, long count)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.");
+        }
+        buckets[BucketIndex(value)].Inc(count);
+        _sum!.Inc(value * count);
+    }
+
+    private int BucketIndex(double value)
+    {
         var bounds = _bounds;
         var i = 0;
         // Bounds are few and sorted; the last is +Inf, so the scan always stops (NaN compares false and falls through).
@@ -48,8 +67,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         {
             i++;
         }
-        buckets[i].Inc(1);
-        _sum!.Inc(value);
+        return i;
     }
 
     /// <summary>The sum of observations as this process sees it.</summary>
