@@ -33,6 +33,11 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
         _registry = registry;
         _logger = logger ?? NullLogger.Instance;
         _listener.Prefixes.Add($"http://{host}:{port}/");
+        if (host == "127.0.0.1")
+        {
+            // HttpListener matches the Host header against its prefixes: let `curl localhost:port` in too.
+            _listener.Prefixes.Add($"http://localhost:{port}/");
+        }
         Url = new Uri($"http://{(host is "+" or "*" ? "localhost" : host)}:{port}{_path}");
     }
 
