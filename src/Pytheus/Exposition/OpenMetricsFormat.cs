@@ -4,7 +4,8 @@ namespace Pytheus.Exposition;
 
 /// <summary>
 /// Writes collected metrics in the OpenMetrics 1.0 text format, which Prometheus servers ask for first: counter
-/// families are named without <c>_total</c> and their samples carry it, HELP escapes quotes too, and the text ends
+/// families are named without <c>_total</c> and their samples carry it (a counter not named <c>*_total</c> is typed
+/// <c>unknown</c>), HELP escapes quotes too, and the text ends
 /// with <c># EOF</c>.
 /// </summary>
 public static class OpenMetricsFormat
@@ -27,14 +28,16 @@ public static class OpenMetricsFormat
     private static void WriteFamily(TextWriter writer, MetricSnapshot metric)
     {
         var family = metric.Family;
-        var isCounter = family.Type == MetricType.Counter;
-        var familyName = isCounter && metric.Name.EndsWith("_total", StringComparison.Ordinal)
-            ? metric.Name[..^"_total".Length]
-            : metric.Name;
+        // OpenMetrics counters must be sampled as <family>_total. A counter whose name lacks the suffix is typed
+        // "unknown" instead, so that its series keeps the same name in both formats (as prometheus-net does).
+        var isCounter = family.Type == MetricType.Counter && metric.Name.EndsWith("_total", StringComparison.Ordinal);
+        var familyName = isCounter ? metric.Name[..^"_total".Length] : metric.Name;
         writer.Write("# TYPE ");
         writer.Write(familyName);
         writer.Write(' ');
-        writer.Write(family.Type == MetricType.Untyped ? "unknown" : TextFormat.TypeName(family.Type));
+        writer.Write(family.Type is MetricType.Untyped || (family.Type == MetricType.Counter && !isCounter)
+            ? "unknown"
+            : TextFormat.TypeName(family.Type));
         writer.Write("\n# HELP ");
         writer.Write(familyName);
         writer.Write(' ');
@@ -61,7 +64,7 @@ public static class OpenMetricsFormat
                     TextFormat.WriteSample(writer, familyName, "_count", names, series.LabelValues, null, values[1]);
                     TextFormat.WriteSample(writer, familyName, "_sum", names, series.LabelValues, null, values[0]);
                     break;
-                case MetricType.Counter:
+                case MetricType.Counter when isCounter:
                     TextFormat.WriteSample(writer, familyName, "_total", names, series.LabelValues, null, values[0]);
                     break;
                 default:
