@@ -58,6 +58,31 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         _sum!.Inc(value * count);
     }
 
+    /// <summary>
+    /// Adds observations that were already counted into this histogram's buckets elsewhere (for bridges from other
+    /// metrics libraries): <paramref name="bucketCounts"/> per bucket, not cumulative, aligned with
+    /// <see cref="UpperBounds"/>, and the <paramref name="sum"/> of those observations.
+    /// </summary>
+    /// <exception cref="InvalidMetricValueException">The counts do not match the buckets or one is negative.</exception>
+    public void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        ArgumentNullException.ThrowIfNull(bucketCounts);
+        if (bucketCounts.Count != buckets.Length || bucketCounts.Any(c => c < 0))
+        {
+            throw new InvalidMetricValueException(
+                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.");
+        }
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            if (bucketCounts[i] != 0)
+            {
+                buckets[i].Inc(bucketCounts[i]);
+            }
+        }
+        _sum!.Inc(sum);
+    }
+
     private int BucketIndex(double value)
     {
         var bounds = _bounds;

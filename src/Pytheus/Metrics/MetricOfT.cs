@@ -57,6 +57,17 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         return WithLabels(Family.LabelNames.Select((n, i) => new KeyValuePair<string, string>(n, values[i])));
     }
 
+    /// <summary>
+    /// Forgets the child with these label values (declaration order) in this process: it is no longer exposed from
+    /// local stores and a later <c>Labels(...)</c> creates a fresh one. A shared backend keeps the stored values.
+    /// </summary>
+    /// <returns>Whether such a child existed.</returns>
+    public bool RemoveLabelValues(params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Family.RemoveChild(values);
+    }
+
     private string Labels_Describe() => string.Join(", ", Family.LabelNames);
 
     private TSelf WithLabels(IEnumerable<KeyValuePair<string, string>> labels)
