@@ -24,8 +24,8 @@ public static class MetricsExposition
 
     /// <summary>
     /// Streams <paramref name="registry"/> (default: <see cref="CollectorRegistry.Default"/>) to
-    /// <paramref name="destination"/> in UTF-8 without building the whole text in memory. Values are collected first,
-    /// so a backend failure throws before anything is written.
+    /// <paramref name="destination"/> in UTF-8. Values are collected first, so a backend failure throws before anything
+    /// is written; the text is then written asynchronously in chunks, never as one giant string.
     /// </summary>
     public static async Task WriteMetricsAsync(
         Stream destination, CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText,
@@ -33,12 +33,53 @@ public static class MetricsExposition
     {
         ArgumentNullException.ThrowIfNull(destination);
         var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, cancellationToken).ConfigureAwait(false);
-        var writer = new StreamWriter(destination, Utf8NoBom, bufferSize: 64 * 1024, leaveOpen: true);
+        await WriteAsync(destination, metrics, format, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes already collected metrics to <paramref name="destination"/> in UTF-8, asynchronously, in chunks of about
+    /// 64 KiB (streams that forbid synchronous I/O, such as ASP.NET Core response bodies, are fine).
+    /// </summary>
+    public static async Task WriteAsync(
+        Stream destination, IReadOnlyList<MetricSnapshot> metrics, ExpositionFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(metrics);
+        const int chunk = 64 * 1024;
+        using var buffer = new MemoryStream(chunk + 4096);
+        var writer = new StreamWriter(buffer, Utf8NoBom, bufferSize: 16 * 1024, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            Write(writer, metrics, format);
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var metric in metrics)
+            {
+                if (format == ExpositionFormat.OpenMetrics)
+                {
+                    OpenMetricsFormat.WriteFamily(writer, metric);
+                }
+                else
+                {
+                    TextFormat.WriteFamily(writer, metric);
+                }
+                writer.Flush();
+                if (buffer.Length >= chunk)
+                {
+                    await DrainAsync(buffer, destination, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            if (format == ExpositionFormat.OpenMetrics)
+            {
+                OpenMetricsFormat.WriteEnd(writer);
+            }
+            writer.Flush();
         }
+        await DrainAsync(buffer, destination, cancellationToken).ConfigureAwait(false);
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task DrainAsync(MemoryStream buffer, Stream destination, CancellationToken cancellationToken)
+    {
+        await destination.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        buffer.SetLength(0);
     }
 
     /// <summary>The content type of <paramref name="format"/>.</summary>

@@ -22,10 +22,12 @@ public static class OpenMetricsFormat
         {
             WriteFamily(writer, metric);
         }
-        writer.Write("# EOF\n");
+        WriteEnd(writer);
     }
 
-    private static void WriteFamily(TextWriter writer, MetricSnapshot metric)
+    internal static void WriteEnd(TextWriter writer) => writer.Write("# EOF\n");
+
+    internal static void WriteFamily(TextWriter writer, MetricSnapshot metric)
     {
         var family = metric.Family;
         // OpenMetrics counters must be sampled as <family>_total. A counter whose name lacks the suffix is typed

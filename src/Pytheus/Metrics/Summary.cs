@@ -35,6 +35,19 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
         _count!.Inc(1);
     }
 
+    /// <summary>Adds <paramref name="count"/> observations made elsewhere whose values add up to <paramref name="sum"/> (for bridges).</summary>
+    /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
+    public void AddObservations(long count, double sum)
+    {
+        var sumStore = _sum ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.");
+        }
+        sumStore.Inc(sum);
+        _count!.Inc(count);
+    }
+
     /// <summary>The sum of observations as this process sees it.</summary>
     public double GetSum() => (_sum ?? throw Unobservable()).Get();
 
