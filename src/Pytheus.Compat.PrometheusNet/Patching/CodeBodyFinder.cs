@@ -34,6 +34,20 @@ internal sealed unsafe class CodeBodyFinder(RuntimeLayout layout, (nint Start, n
         }
 
         AddIfOwned(bodies, md, NativeCodeSlotValue(md));
+        if (layout.MethodDescSizeTable is null)
+        {
+            // .NET 8/9 do not publish where the optional slots of a MethodDesc sit (native-code slot after the
+            // non-vtable slot and MethodImpl data). Look at the words that can hold it: the ownership check makes
+            // a wrong word harmless, and finding the default version's body is what reveals a tiered-up method.
+            for (var offset = 8; offset <= 40; offset += 8)
+            {
+                if (SafeMemory.TryReadPointer(md + offset, out var candidate))
+                {
+                    AddIfOwned(bodies, md, candidate);
+                }
+            }
+        }
+
         foreach (var code in VersionNodeBodies(md))
         {
             AddIfOwned(bodies, md, code);

@@ -12,6 +12,7 @@ public sealed class DetourDiagnostics
         int preexistingBodyCount,
         bool preexistingOptimizedBody,
         bool? targetEligibleForTiering,
+        bool tieredCompilationDisabled,
         int patchedBodyCount,
         string runtime,
         Func<long> substitutedCompilations)
@@ -19,6 +20,7 @@ public sealed class DetourDiagnostics
         PreexistingBodyCount = preexistingBodyCount;
         PreexistingOptimizedBody = preexistingOptimizedBody;
         TargetEligibleForTiering = targetEligibleForTiering;
+        TieredCompilationDisabled = tieredCompilationDisabled;
         PatchedBodyCount = patchedBodyCount;
         Runtime = runtime;
         _substitutedCompilations = substitutedCompilations;
@@ -40,6 +42,14 @@ public sealed class DetourDiagnostics
     /// </summary>
     public bool? TargetEligibleForTiering { get; }
 
+    /// <summary>
+    /// True when the process runs with tiered compilation off (<c>DOTNET_TieredCompilation=0</c> or
+    /// <c>System.Runtime.TieredCompilation=false</c>): every method compiled before the patch was optimized at once and
+    /// may have inlined the target even though the target itself was never compiled. The engine cannot see those
+    /// callers; only patching before they are compiled (at start-up) avoids them.
+    /// </summary>
+    public bool TieredCompilationDisabled { get; }
+
     /// <summary>Pre-existing bodies that received a jump to the replacement when the detour was applied.</summary>
     public int PatchedBodyCount { get; }
 
@@ -55,5 +65,5 @@ public sealed class DetourDiagnostics
     /// <inheritdoc />
     public override string ToString() =>
         $"preexisting bodies {PreexistingBodyCount} (optimized: {PreexistingOptimizedBody}), patched {PatchedBodyCount}, " +
-        $"tiering {(TargetEligibleForTiering?.ToString() ?? "undecided")}, substituted compilations {SubstitutedCompilations}, {Runtime}";
+        $"tiering {(TargetEligibleForTiering?.ToString() ?? "undecided")}{(TieredCompilationDisabled ? " (disabled for the process)" : "")}, substituted compilations {SubstitutedCompilations}, {Runtime}";
 }

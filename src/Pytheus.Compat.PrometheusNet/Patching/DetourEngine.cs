@@ -181,7 +181,7 @@ internal sealed unsafe class DetourEngine
             }
 
             var diagnostics = new DetourDiagnostics(
-                before.Bodies.Count, optimizedBefore, eligible, patches.Count, _runtime, () => _table.Compilations(index));
+                before.Bodies.Count, optimizedBefore, eligible, TieredCompilationSetting.IsDisabled, patches.Count, _runtime, () => _table.Compilations(index));
             var detour = new MethodDetour(this, target, replacement, md, index, clone, replacementEntry, patches, diagnostics);
             _active.Add(md, detour);
             _keepAlive.Add(clone);

@@ -41,7 +41,11 @@ internal static class DetourRequest
 
         var actual = replacement.GetParameters().Select(p => p.ParameterType).ToList();
         var returnType = target is MethodInfo mi ? mi.ReturnType : typeof(void);
-        if (!expected.SequenceEqual(actual) || replacement.ReturnType != returnType)
+        // A parameter whose type the replacement cannot name (internal to the target's assembly) may be taken as
+        // object: a reference is passed unchanged whatever its static type.
+        var parametersMatch = expected.Count == actual.Count
+            && expected.Zip(actual).All(p => p.First == p.Second || (p.Second == typeof(object) && !p.First.IsValueType && !p.First.IsByRef));
+        if (!parametersMatch || replacement.ReturnType != returnType)
         {
             throw new ArgumentException(
                 $"{Describe(replacement)} must take ({string.Join(", ", expected.Select(t => t.Name))}) and return {returnType.Name}.",
