@@ -4,7 +4,10 @@ using Pytheus.Compat.PrometheusNet.Binding;
 
 namespace Pytheus.Compat.PrometheusNet.Redirects;
 
-/// <summary>Run in place of <c>Prometheus.Counter.Child</c>'s methods while patched. Infrastructure: not for direct use.</summary>
+/// <summary>
+/// Run in place of <c>Prometheus.Counter.Child</c>'s methods while patched. Infrastructure: not for direct use. Writes publish
+/// the child as prometheus-net does, so a metric created with <c>SuppressInitialValue</c> appears on its first update.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CounterRedirects
 {
@@ -20,6 +23,7 @@ public static class CounterRedirects
         {
             PatchState.Binder.Counter(self).Inc(increment);
         }
+        self.Publish();
     }
 
     /// <summary>Replaces <c>Counter.Child.IncTo(double)</c>: raises the value to at least <paramref name="targetValue"/>.</summary>
@@ -31,6 +35,7 @@ public static class CounterRedirects
         {
             counter.Inc(delta);
         }
+        self.Publish();
     }
 
     /// <summary>Replaces <c>Counter.Child.Value</c>: the value as the backend sees it (all processes).</summary>

@@ -9,10 +9,18 @@ namespace Pytheus.Compat.PrometheusNet.Redirects;
 public static class GaugeRedirects
 {
     /// <summary>Replaces <c>Gauge.Child.Inc(double)</c> (also reached by <c>Dec</c>, <c>TrackInProgress</c>).</summary>
-    public static void Inc(Gauge.Child self, double increment) => PatchState.Binder.Gauge(self).Inc(increment);
+    public static void Inc(Gauge.Child self, double increment)
+    {
+        PatchState.Binder.Gauge(self).Inc(increment);
+        self.Publish();
+    }
 
     /// <summary>Replaces <c>Gauge.Child.Set(double)</c> (also reached by timers and <c>SetToCurrentTimeUtc</c>).</summary>
-    public static void Set(Gauge.Child self, double value) => PatchState.Binder.Gauge(self).Set(value);
+    public static void Set(Gauge.Child self, double value)
+    {
+        PatchState.Binder.Gauge(self).Set(value);
+        self.Publish();
+    }
 
     /// <summary>Replaces <c>Gauge.Child.IncTo(double)</c>.</summary>
     public static void IncTo(Gauge.Child self, double targetValue)
@@ -22,6 +30,7 @@ public static class GaugeRedirects
         {
             gauge.Set(targetValue);
         }
+        self.Publish();
     }
 
     /// <summary>Replaces <c>Gauge.Child.DecTo(double)</c>.</summary>
@@ -32,6 +41,7 @@ public static class GaugeRedirects
         {
             gauge.Set(targetValue);
         }
+        self.Publish();
     }
 
     /// <summary>Replaces <c>Gauge.Child.Value</c>.</summary>

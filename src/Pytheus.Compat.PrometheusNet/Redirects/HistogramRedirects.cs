@@ -15,6 +15,7 @@ public static class HistogramRedirects
         if (!double.IsNaN(val))
         {
             PatchState.Binder.Histogram(self).Observe(val, count);
+            self.Publish();
         }
     }
 

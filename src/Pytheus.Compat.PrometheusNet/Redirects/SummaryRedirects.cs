@@ -17,6 +17,7 @@ public static class SummaryRedirects
         if (!double.IsNaN(val))
         {
             PatchState.Binder.Summary(self).Observe(val);
+            self.Publish();
         }
     }
 }
