@@ -36,7 +36,8 @@ public class CounterTests
     [Theory]
     [InlineData(-1, "-1")]
     [InlineData(-0.5, "-0.5")]
-    [InlineData(double.NegativeInfinity, "Infinity")]
+    [InlineData(double.NegativeInfinity, "-Inf")]
+    [InlineData(-1e-300, "-1e-300")]
     public void Inc_rejects_a_negative_amount_naming_metric_and_value(double amount, string shown)
     {
         var counter = NewCounter();

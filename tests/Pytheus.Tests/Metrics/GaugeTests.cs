@@ -215,7 +215,7 @@ public class GaugeTests
 
         using (gauge.Time())
         {
-            Thread.Sleep(Nap);
+            Waits.AtLeast(Nap);
         }
 
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
@@ -229,7 +229,7 @@ public class GaugeTests
         Should.Throw<InvalidOperationException>(() =>
         {
             using var timer = gauge.Time();
-            Thread.Sleep(Nap);
+            Waits.AtLeast(Nap);
             throw new InvalidOperationException();
         });
 
@@ -244,7 +244,7 @@ public class GaugeTests
 
         using (gauge.Time())
         {
-            Thread.Sleep(Nap);
+            Waits.AtLeast(Nap);
         }
 
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
@@ -256,15 +256,15 @@ public class GaugeTests
     {
         var gauge = NewGauge();
 
-        gauge.Time(() => Thread.Sleep(Nap));
+        gauge.Time(() => Waits.AtLeast(Nap));
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
 
         gauge.Set(0);
-        gauge.Time(() => { Thread.Sleep(Nap); return 5; }).ShouldBe(5);
+        gauge.Time(() => { Waits.AtLeast(Nap); return 5; }).ShouldBe(5);
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
 
         gauge.Set(0);
-        Should.Throw<InvalidOperationException>(() => gauge.Time(() => { Thread.Sleep(Nap); throw new InvalidOperationException(); }));
+        Should.Throw<InvalidOperationException>(() => gauge.Time(() => { Waits.AtLeast(Nap); throw new InvalidOperationException(); }));
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
     }
 
@@ -273,17 +273,17 @@ public class GaugeTests
     {
         var gauge = NewGauge();
 
-        await gauge.TimeAsync(() => Task.Delay(Nap));
+        await gauge.TimeAsync(() => Waits.AtLeastAsync(Nap));
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
 
         gauge.Set(0);
-        (await gauge.TimeAsync(async () => { await Task.Delay(Nap); return "r"; })).ShouldBe("r");
+        (await gauge.TimeAsync(async () => { await Waits.AtLeastAsync(Nap); return "r"; })).ShouldBe("r");
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);
 
         gauge.Set(0);
         await Should.ThrowAsync<InvalidOperationException>(() => gauge.TimeAsync(async () =>
         {
-            await Task.Delay(Nap);
+            await Waits.AtLeastAsync(Nap);
             throw new InvalidOperationException();
         }));
         gauge.Get().ShouldBeGreaterThanOrEqualTo(Nap.TotalSeconds);

@@ -73,12 +73,12 @@ public class SummaryTests
 
         using (summary.Time())
         {
-            Thread.Sleep(Nap);
+            Waits.AtLeast(Nap);
         }
         Should.Throw<InvalidOperationException>(() =>
         {
             using var timer = summary.Time();
-            Thread.Sleep(Nap);
+            Waits.AtLeast(Nap);
             throw new InvalidOperationException();
         });
 
@@ -91,9 +91,9 @@ public class SummaryTests
     {
         var summary = NewSummary();
 
-        summary.Time(() => Thread.Sleep(Nap));
+        summary.Time(() => Waits.AtLeast(Nap));
         summary.Time(() => 1).ShouldBe(1);
-        await summary.TimeAsync(() => Task.Delay(Nap));
+        await summary.TimeAsync(() => Waits.AtLeastAsync(Nap));
         (await summary.TimeAsync(() => Task.FromResult(2))).ShouldBe(2);
         Should.Throw<InvalidOperationException>(() => summary.Time(() => throw new InvalidOperationException()));
         await Should.ThrowAsync<InvalidOperationException>(() => summary.TimeAsync(async () =>
