@@ -96,7 +96,7 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogError(e, "Scrape of {Path} failed", _path);
-                await RespondAsync(response, HttpStatusCode.ServiceUnavailable, $"Metrics are unavailable: {e.Message}\n").ConfigureAwait(false);
+                await RespondAsync(response, HttpStatusCode.ServiceUnavailable, $"Metrics are unavailable: {OneLine(e.Message)}\n").ConfigureAwait(false);
                 return;
             }
 
@@ -155,6 +155,9 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
     }
+
+    // The error answer is one line whatever the exception's message holds.
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     private static bool AcceptsGzip(string? acceptEncoding) =>
         acceptEncoding is not null && acceptEncoding.Split(',')

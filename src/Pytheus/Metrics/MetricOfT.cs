@@ -45,10 +45,13 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     public TSelf WithLabelValues(params string[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (Family.FindChild(values) is TSelf cached)
-        {
-            return cached;
-        }
+        return Family.FindChild(values) as TSelf ?? WithLabelValuesSlow(values);
+    }
+
+    // Separate from WithLabelValues: the lambda's closure over `values` would otherwise be allocated on every call,
+    // including cache hits.
+    private TSelf WithLabelValuesSlow(string[] values)
+    {
         if (values.Length != Family.LabelNames.Count)
         {
             throw new LabelValidationException(
