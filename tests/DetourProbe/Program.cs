@@ -7,7 +7,7 @@ namespace DetourProbe;
 
 /// <summary>
 /// Usage: DetourProbe cold|warm|undo [scale]. Prints one line per check ("PASS …"/"FAIL …") and "DIAG …" lines;
-/// exit code 0 when every check passed. Idle gaps of 200 ms and a 1 s sleep make tiered compilation actually
+/// exit code 0 when every check passed. Idle gaps of 150 ms and a 1 s sleep make tiered compilation actually
 /// happen between phases (call counting starts only after 100 ms without new tier-0 JIT activity).
 /// </summary>
 public static class Program
@@ -68,9 +68,10 @@ public static class Program
         {
             Count($"p{phase} direct loop (OSR)", () => Scenarios.DirectLoop(child, 5 * scale), () => Replacements.CounterInc);
             Count($"p{phase} small caller", () => Scenarios.SmallCaller(child, 3 * scale), () => Replacements.CounterInc);
-            for (var round = 0; round < 6; round++)
+            // Idle gaps >= 150 ms: call counting (and so tier-up) only starts after 100 ms without new tier-0 JIT work.
+            for (var round = 0; round < (phase == 1 ? 4 : 2); round++)
             {
-                Thread.Sleep(200);
+                Thread.Sleep(150);
                 Count($"p{phase} round {round}", () => Scenarios.SmallCaller(child, scale / 3) + Scenarios.DirectLoop(child, scale / 3), () => Replacements.CounterInc);
             }
 
@@ -88,7 +89,10 @@ public static class Program
             Check($"p{phase} IL clone moved the gauge", passGauge.Value - passBefore, scale);
 
             // Let background tier-1 compilation of everything finish, then go again.
-            Thread.Sleep(1000);
+            if (phase == 1)
+            {
+                Thread.Sleep(1000);
+            }
         }
 
         Check("prometheus values never moved", Values(child, gaugeChild, histogramChild, plainCounter, plainGauge, plainHistogram), before);

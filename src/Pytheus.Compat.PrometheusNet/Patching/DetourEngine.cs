@@ -11,9 +11,6 @@ namespace Pytheus.Compat.PrometheusNet.Patching;
 /// </summary>
 internal sealed unsafe class DetourEngine
 {
-    /// <summary>How long after a detour the engine looks again for bodies of the original IL whose compilation was in flight.</summary>
-    private static readonly TimeSpan RescanDelay = TimeSpan.FromMilliseconds(1500);
-
     private static readonly object Gate = new();
     private static DetourEngine? s_instance;
     private static Exception? s_installFailure;
@@ -25,7 +22,7 @@ internal sealed unsafe class DetourEngine
     private readonly string _runtime;
     private readonly Dictionary<nint, MethodDetour> _active = [];
 
-    // Undo sends bodies to IL clones and timers re-scan later: both must outlive the detour object.
+    // Undo sends bodies to IL clones: they must outlive the detour object.
     private readonly List<object> _keepAlive = [];
 
     private DetourEngine(RuntimeLayout layout, CodeBodyFinder finder, SubstitutionTable table, string runtime)
@@ -155,7 +152,10 @@ internal sealed unsafe class DetourEngine
             try
             {
                 // Scan again after publishing: every body compiled from now on is a forwarder, so this scan sees
-                // every body of the original IL except one whose compilation is in flight (see Rescan).
+                // every body of the original IL except one whose compilation had already passed the hook and is
+                // still in flight. Re-scanning later is no cure: it cannot tell such a body from a forwarder that
+                // another thread may be executing, and rewriting a running prologue is the one unsafe write.
+                // Redirect at start-up (targets cold) and the window does not exist.
                 foreach (var body in _finder.Find(md, entry).Bodies)
                 {
                     if (Patch(body, replacementEntry, compiledFromOriginalIL: true) is { } p)
@@ -185,7 +185,6 @@ internal sealed unsafe class DetourEngine
             var detour = new MethodDetour(this, target, replacement, md, index, clone, replacementEntry, patches, diagnostics);
             _active.Add(md, detour);
             _keepAlive.Add(clone);
-            ScheduleRescan(detour);
             return detour;
         }
     }
@@ -223,42 +222,6 @@ internal sealed unsafe class DetourEngine
             detour.IsActive = false;
             _active.Remove(detour.MethodDesc);
         }
-    }
-
-    /// <summary>
-    /// A compilation of the original IL that had already passed the hook when the detour was published can
-    /// publish its body after the scan. Look once more, later, and patch what appeared.
-    /// </summary>
-    private void ScheduleRescan(MethodDetour detour)
-    {
-        Timer? timer = null;
-        timer = new Timer(
-            _ =>
-            {
-                lock (Gate)
-                {
-                    _keepAlive.Remove(timer!);
-                    if (!detour.IsActive)
-                    {
-                        return;
-                    }
-
-                    var entry = detour.Target.MethodHandle.GetFunctionPointer();
-                    foreach (var body in _finder.Find(detour.MethodDesc, entry).Bodies)
-                    {
-                        if (detour.Patches.All(p => p.Address != body)
-                            && Patch(body, detour.ReplacementEntry, compiledFromOriginalIL: false) is { } p)
-                        {
-                            detour.Patches.Add(p);
-                        }
-                    }
-                }
-            },
-            null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        _keepAlive.Add(timer);
-        timer.Change(RescanDelay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Writes <c>jmp destination</c> at the start of <paramref name="body"/> (null when it already jumps there).</summary>
