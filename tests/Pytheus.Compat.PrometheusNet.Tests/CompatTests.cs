@@ -183,6 +183,23 @@ public class CompatTests(PatchedFixture fixture)
         families["process_cpu_seconds_total"].Backend.ShouldBeOfType<Backends.InProcess.InProcessBackend>();
     }
 
+    [Fact]
+    public async Task Exposed_text_of_every_metric_kind_passes_promtool()
+    {
+        var shop = NewShop("pt1");
+        shop.PlaceOrders();
+        shop.MoveQueues();
+        shop.ObserveLatencies();
+        shop.FailSometimes();
+        shop.SetSuppressed(1);
+
+        var (exitCode, output) = await TestProcesses.RunAsync(
+            new System.Diagnostics.ProcessStartInfo("promtool") { ArgumentList = { "check", "metrics" } },
+            TimeSpan.FromMinutes(1), await shop.ExportAsync());
+
+        exitCode.ShouldBe(0, output);
+    }
+
     internal static async Task<string> Export(CollectorRegistry registry)
     {
         using var stream = new MemoryStream();

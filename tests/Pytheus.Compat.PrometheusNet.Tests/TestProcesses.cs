@@ -33,12 +33,18 @@ internal static class TestProcesses
     }
 
     /// <summary>Runs a process to its end (killing it after <paramref name="timeout"/>) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo psi, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo psi, TimeSpan timeout, string? standardInput = null)
     {
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = standardInput is not null;
         psi.UseShellExecute = false;
         using var process = Process.Start(psi)!;
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
