@@ -1,7 +1,7 @@
 namespace Pytheus.Compat.PrometheusNet.Tests.Patching;
 
 /// <summary>
-/// The probe on the .NET 8 runtime (self-contained publish): every call made after the detours (hot loops that go through OSR and
+/// The probe on the .NET 8 runtime (self-contained build): every call made after the detours (hot loops that go through OSR and
 /// tier-up, interface, delegate, reflection, prometheus-internal calls, 2 threads, after background tier-1) must
 /// reach the replacement, exactly, and prometheus-net's own values must not move.
 /// </summary>
