@@ -16,6 +16,7 @@ public static class Compat
 {
     private static readonly object Gate = new();
     private static PatchHandle? _active;
+    private static Bridge? _bridge;
 
     /// <summary>The active patch, if any.</summary>
     public static PatchHandle? Active => Volatile.Read(ref _active);
@@ -38,10 +39,16 @@ public static class Compat
             }
             options ??= new PatchOptions();
             var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
-            var internals = new PrometheusNetInternals();
             var backend = options.Backend ?? PyBackend.Current;
-            var binder = new MetricBinder(internals, backend, options.LocalMetricPrefixes.ToArray(), logger);
-            var synchronizer = new RegistrySynchronizer(binder, options.Registry ?? PyRegistry.Default, logger);
+            var registry = options.Registry ?? PyRegistry.Default;
+            // Patching again onto the same backend and registry keeps the bindings, so series continue where they were.
+            if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
+            {
+                var created = new PrometheusNetInternals();
+                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), logger);
+                bridge = _bridge = new Bridge(backend, registry, created, newBinder, new RegistrySynchronizer(newBinder, registry, logger));
+            }
+            var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
             PatchState.Activate(binder, new Exporter(internals, synchronizer));
 
             var detourer = options.Detourer ?? MethodDetourer.Create();
@@ -98,6 +105,9 @@ public static class Compat
             PatchState.Deactivate();
         }
     }
+
+    private sealed record Bridge(
+        Backends.IBackend Backend, PyRegistry Registry, PrometheusNetInternals Internals, MetricBinder Binder, RegistrySynchronizer Synchronizer);
 
     private static IEnumerable<string> LateSigns(IEnumerable<IMethodDetour> detours)
     {

@@ -16,8 +16,24 @@ internal static class TestProcesses
         return output;
     }
 
-    /// <summary>Runs <c>dotnet</c> with the arguments; throws with its output when it fails.</summary>
+    // Child builds share the referenced projects' obj/Release folders: one at a time.
+    private static readonly SemaphoreSlim BuildGate = new(1, 1);
+
+    /// <summary>Runs <c>dotnet</c> with the arguments (one such command at a time); throws with its output when it fails.</summary>
     public static async Task DotnetAsync(params string[] args)
+    {
+        await BuildGate.WaitAsync();
+        try
+        {
+            await DotnetUngatedAsync(args);
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+    }
+
+    private static async Task DotnetUngatedAsync(string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Root };
         foreach (var a in args.Append("-nodeReuse:false").Append("-v:q"))

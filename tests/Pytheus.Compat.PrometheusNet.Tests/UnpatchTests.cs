@@ -7,7 +7,7 @@ namespace Pytheus.Compat.PrometheusNet.Tests;
 public class UnpatchTests(PatchedFixture fixture)
 {
     [Fact]
-    public void Unpatching_restores_prometheus_net_and_patching_again_redirects_again()
+    public async Task Unpatching_restores_prometheus_net_and_patching_again_continues_the_same_series()
     {
         var registry = PromMetrics.NewCustomRegistry();
         var child = PromMetrics.WithCustomRegistry(registry).CreateCounter("undo_total", "Undo.", ["k"]).WithLabels("a");
@@ -27,8 +27,12 @@ public class UnpatchTests(PatchedFixture fixture)
             Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
         }
 
-        // The 3 that went to prometheus-net while unpatched are folded back when the binding next looks.
         child.Inc(1);
-        child.Value.ShouldBe(2 + 1 + 3);
+        child.Value.ShouldBe(2 + 1);
+        PrometheusNetStorage.CounterValue(child).ShouldBe(3);
+
+        // The 3 recorded by prometheus-net while unpatched are folded into the series at the next export.
+        (await CompatTests.Export(registry)).ShouldContain("undo_total{k=\"a\"} 6\n");
+        PrometheusNetStorage.CounterValue(child).ShouldBe(0);
     }
 }

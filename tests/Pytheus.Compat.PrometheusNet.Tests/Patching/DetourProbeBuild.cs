@@ -36,62 +36,16 @@ internal static class DetourProbeBuild
             psi.Environment[name] = value;
         }
 
-        var (exitCode, stdout) = await RunProcessAsync(psi, TimeSpan.FromMinutes(2));
+        var (exitCode, stdout) = await TestProcesses.RunAsync(psi, TimeSpan.FromMinutes(2));
         return new ProbeResult(exitCode, stdout);
     }
 
     private static async Task<string> BuildAsync()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Pytheus.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Pytheus.sln not found above the test binaries.");
-        }
-
-        var project = Path.Combine(root, "tests", "DetourProbe", "DetourProbe.csproj");
         var output = Path.Combine(Path.GetTempPath(), $"pytheus-detour-probe-{Guid.NewGuid():N}");
 
         // One build gives all three: the probe project makes its net8.0/net9.0 builds self-contained.
-        await Dotnet(root, "build", project, "-c", "Release", $"-p:BaseOutputPath={output}/");
+        await TestProcesses.DotnetAsync("build", Path.Combine(TestProcesses.Root, "tests", "DetourProbe", "DetourProbe.csproj"), "-c", "Release", $"-p:BaseOutputPath={output}/");
         return output;
-    }
-
-    private static async Task Dotnet(string workingDirectory, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
-        foreach (var a in args.Append("-nodeReuse:false").Append("-v:q"))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        var (exitCode, stdout) = await RunProcessAsync(psi, TimeSpan.FromMinutes(5));
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed ({exitCode}):\n{stdout}");
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunProcessAsync(ProcessStartInfo psi, TimeSpan timeout)
-    {
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} did not finish in {timeout}.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
