@@ -32,18 +32,19 @@ internal sealed class TestHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     public static async Task<TestHost> StartAsync(
-        Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp)
+        Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp, string? contentRoot = null,
+        int shutdownTimeoutSeconds = 5)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = "Testing",
-            ContentRootPath = AppContext.BaseDirectory,
+            ContentRootPath = contentRoot ?? AppContext.BaseDirectory,
         });
         var logs = new LogSink();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.WebHost.UseSetting(WebHostDefaults.ShutdownTimeoutKey, "5");
+        builder.WebHost.UseSetting(WebHostDefaults.ShutdownTimeoutKey, shutdownTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         configureServices(builder);
         var app = builder.Build();
         app.Urls.Clear();
@@ -54,12 +55,26 @@ internal sealed class TestHost : IAsyncDisposable
         return new TestHost(app, address, logs);
     }
 
+    /// <summary>Scrapes the endpoint at <paramref name="path"/> and returns the text.</summary>
+    public Task<string> ScrapeAsync(string path = "/metrics") => Client.GetStringAsync(path);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
+        if (!_stopped)
+        {
+            await App.StopAsync();
+        }
         await App.DisposeAsync();
     }
+
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await App.StopAsync();
+    }
+
+    private bool _stopped;
 }
 
 /// <summary>Keeps every log entry written through it.</summary>
