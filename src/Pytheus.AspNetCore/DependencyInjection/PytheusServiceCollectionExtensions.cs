@@ -84,6 +84,25 @@ public static class PytheusServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Exports instruments of the listed <see cref="System.Diagnostics.Metrics.Meter"/>s as Pytheus metrics (opt-in; see
+    /// <see cref="PytheusMeterBridge"/> for the mapping). Also registers Pytheus if it is not yet.
+    /// </summary>
+    /// <example><c>services.AddPytheusMeterBridge(o => o.Meters.Add("Microsoft.AspNetCore.Hosting"));</c></example>
+    public static IServiceCollection AddPytheusMeterBridge(this IServiceCollection services, Action<MeterBridgeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (!services.Any(d => d.ServiceType == typeof(IBackend)))
+        {
+            services.AddPytheus();
+        }
+        services.Configure(configure);
+        services.TryAddSingleton<PytheusMeterBridge>();
+        services.AddHostedService(provider => provider.GetRequiredService<PytheusMeterBridge>());
+        return services;
+    }
+
     private static IServiceCollection AddCore(IServiceCollection services)
     {
         services.TryAddSingleton<IBackend>(PytheusBackendFactory.Create);
