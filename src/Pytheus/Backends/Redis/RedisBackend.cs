@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pytheus.Labels;
 using Pytheus.Metrics;
 using StackExchange.Redis;
 
@@ -34,7 +33,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
     private readonly bool _ownsConnection;
     private readonly Task<IConnectionMultiplexer> _connection;
     private readonly ConcurrentDictionary<string, RedisFamilyState> _families = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<MetricFamily, Dictionary<string, int>> _slotIndexes = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<MetricFamily, RedisFamilyReader> _readers = new(ReferenceEqualityComparer.Instance);
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
@@ -114,7 +113,9 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         var slot = RedisKeySchema.SlotNames(family)[descriptor.Index];
         var wake = _options.FlushInterval == TimeSpan.Zero ? this : null;
         var cell = new RedisCell(family, descriptor.Index, $"{slot}{RedisKeySchema.SlotSeparator}{labelsText}", labelsText, labelValues, wake);
-        return state.AddCell(cell);
+        state.AddCell(cell);
+        _readers.GetOrAdd(family, f => new RedisFamilyReader(f)).Register(cell);
+        return cell;
     }
 
     /// <summary>
@@ -423,53 +424,8 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         || (e.Message.Contains("script", StringComparison.OrdinalIgnoreCase) && !e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal)
             && !e.Message.StartsWith("BUSY", StringComparison.Ordinal));
 
-    private IReadOnlyList<SeriesSnapshot> ReadFamily(MetricFamily family, HashEntry[] entries)
-    {
-        var slotIndex = _slotIndexes.GetOrAdd(family, f =>
-            RedisKeySchema.SlotNames(f).Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal));
-        var state = _families.TryGetValue(family.Name, out var s) ? s : null;
-        var layoutLength = family.ValueLayout.Count;
-        var series = new Dictionary<string, (string[] Labels, double[] Values)>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var field = (string?)entry.Name;
-            var separator = field?.IndexOf(RedisKeySchema.SlotSeparator) ?? -1;
-            if (separator < 0 || !slotIndex.TryGetValue(field![..separator], out var slot))
-            {
-                continue;
-            }
-            var labelsText = field[(separator + 1)..];
-            if (!series.TryGetValue(labelsText, out var item))
-            {
-                var labels = state is not null ? state.DecodeLabels(labelsText, family) : RedisKeySchema.DecodeLabels(labelsText, family.LabelNames);
-                if (labels is null)
-                {
-                    continue;
-                }
-                item = (labels, new double[layoutLength]);
-                series.Add(labelsText, item);
-            }
-            item.Values[slot] = RedisKeySchema.ParseNumber(entry.Value);
-        }
-        if (state is not null)
-        {
-            foreach (var cell in state.Cells)
-            {
-                if (ReferenceEquals(cell.Family, family))
-                {
-                    cell.Observe(series.TryGetValue(cell.LabelsText, out var item) ? item.Values[cell.Slot] : 0);
-                }
-            }
-        }
-        var snapshots = new SeriesSnapshot[series.Count];
-        var n = 0;
-        foreach (var (labels, values) in series.Values)
-        {
-            snapshots[n++] = new SeriesSnapshot(labels, values);
-        }
-        Array.Sort(snapshots, (a, b) => LabelValuesComparer.Instance.Compare(a.LabelValues, b.LabelValues));
-        return snapshots;
-    }
+    private SeriesSnapshot[] ReadFamily(MetricFamily family, HashEntry[] entries) =>
+        _readers.GetOrAdd(family, f => new RedisFamilyReader(f)).Read(entries);
 
     private async Task ShutdownAsync()
     {

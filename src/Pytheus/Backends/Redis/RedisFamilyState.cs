@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Pytheus.Metrics;
 using StackExchange.Redis;
 
 namespace Pytheus.Backends.Redis;
@@ -12,7 +10,6 @@ namespace Pytheus.Backends.Redis;
 internal sealed class RedisFamilyState
 {
     private readonly object _gate = new();
-    private readonly ConcurrentDictionary<string, string[]> _decodedLabels = new(StringComparer.Ordinal);
     private RedisCell[] _cells = [];
     private long _lastSequence;
 
@@ -40,7 +37,6 @@ internal sealed class RedisFamilyState
         {
             _cells = [.. _cells, cell];
         }
-        _decodedLabels.TryAdd(cell.LabelsText, cell.LabelValues);
         return cell;
     }
 
@@ -79,21 +75,6 @@ internal sealed class RedisFamilyState
         }
         Unacknowledged = new RedisBatch(this, _lastSequence, cells, args);
         return Unacknowledged;
-    }
-
-    /// <summary>Label values of an encoded label set read from Redis (cached), or null when foreign to this family.</summary>
-    public string[]? DecodeLabels(string labelsText, MetricFamily family)
-    {
-        if (_decodedLabels.TryGetValue(labelsText, out var values))
-        {
-            return values.Length == family.LabelNames.Count ? values : null;
-        }
-        values = RedisKeySchema.DecodeLabels(labelsText, family.LabelNames);
-        if (values is not null)
-        {
-            _decodedLabels.TryAdd(labelsText, values);
-        }
-        return values;
     }
 
     public int PendingCells() => Cells.Count(c => c.HasPendingChange);

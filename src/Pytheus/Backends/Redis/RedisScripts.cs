@@ -15,29 +15,44 @@ internal static class RedisScripts
     public const string ApplyBatch = """
         local seq = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[2])
-        local stopIncr = 4 + 2 * tonumber(ARGV[3])
+        local increments = tonumber(ARGV[3])
+        local count = (#ARGV - 3) / 2
         local last = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
-        local result = { 0 }
-        if seq > last then
-          result[1] = 1
-          local i = 4
-          while i < #ARGV do
-            local value = tonumber(ARGV[i + 1]) or 0
-            if i < stopIncr then
-              value = (tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') or 0) + value
-            end
-            local text = string.format('%.17g', value)
-            redis.call('HSET', KEYS[1], ARGV[i], text)
-            result[#result + 1] = text
-            i = i + 2
+        local apply = seq > last
+        local result = { apply and 1 or 0 }
+        -- Fields go in chunks: one HMGET and one HSET per chunk instead of two calls per field.
+        local first = 0
+        while first < count do
+          local size = math.min(500, count - first)
+          local fields = {}
+          for k = 1, size do
+            fields[k] = ARGV[2 + 2 * (first + k)]
           end
+          local current = redis.call('HMGET', KEYS[1], unpack(fields))
+          if apply then
+            local writes = {}
+            for k = 1, size do
+              local index = first + k - 1
+              local value = tonumber(ARGV[3 + 2 * (first + k)]) or 0
+              if index < increments then
+                value = (tonumber(current[k] or '0') or 0) + value
+              end
+              local text = string.format('%.17g', value)
+              writes[2 * k - 1] = fields[k]
+              writes[2 * k] = text
+              result[#result + 1] = text
+            end
+            redis.call('HSET', KEYS[1], unpack(writes))
+          else
+            for k = 1, size do
+              result[#result + 1] = current[k]
+            end
+          end
+          first = first + size
+        end
+        if apply then
           redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
         else
-          local i = 4
-          while i < #ARGV do
-            result[#result + 1] = redis.call('HGET', KEYS[1], ARGV[i])
-            i = i + 2
-          end
           redis.call('EXPIRE', KEYS[2], ttl)
         end
         redis.call('EXPIRE', KEYS[1], ttl)
