@@ -13,11 +13,12 @@ internal static class RedisScripts
     /// Returns { applied (1 or 0), value of each field after the batch, in argument order }.
     /// </summary>
     public const string ApplyBatch = """
+        local tonumber, format, call = tonumber, string.format, redis.call
         local seq = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[2])
         local increments = tonumber(ARGV[3])
         local count = (#ARGV - 3) / 2
-        local last = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+        local last = tonumber(call('GET', KEYS[2]) or '0') or 0
         local apply = seq > last
         local result = { apply and 1 or 0 }
         -- Fields go in chunks: one HMGET and one HSET per chunk instead of two calls per field.
@@ -28,7 +29,7 @@ internal static class RedisScripts
           for k = 1, size do
             fields[k] = ARGV[2 + 2 * (first + k)]
           end
-          local current = redis.call('HMGET', KEYS[1], unpack(fields))
+          local current = call('HMGET', KEYS[1], unpack(fields))
           if apply then
             local writes = {}
             for k = 1, size do
@@ -37,12 +38,12 @@ internal static class RedisScripts
               if index < increments then
                 value = (tonumber(current[k] or '0') or 0) + value
               end
-              local text = string.format('%.17g', value)
+              local text = format('%.17g', value)
               writes[2 * k - 1] = fields[k]
               writes[2 * k] = text
               result[#result + 1] = text
             end
-            redis.call('HSET', KEYS[1], unpack(writes))
+            call('HSET', KEYS[1], unpack(writes))
           else
             for k = 1, size do
               result[#result + 1] = current[k]
@@ -51,11 +52,11 @@ internal static class RedisScripts
           first = first + size
         end
         if apply then
-          redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
+          call('SET', KEYS[2], ARGV[1], 'EX', ttl)
         else
-          redis.call('EXPIRE', KEYS[2], ttl)
+          call('EXPIRE', KEYS[2], ttl)
         end
-        redis.call('EXPIRE', KEYS[1], ttl)
+        call('EXPIRE', KEYS[1], ttl)
         return result
         """;
 }
