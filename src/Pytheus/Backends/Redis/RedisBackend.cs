@@ -161,6 +161,12 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         try
         {
             var database = await GetDatabaseAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
+            if (_families.Values.Any(f => f.Unacknowledged is not null))
+            {
+                // Batches left unconfirmed by an earlier failure go first, so that this scrape's flush carries the
+                // changes waiting behind them (read-your-writes). Failures show up in the pipeline below.
+                await FlushCoreAsync(timeout.Token).ConfigureAwait(false);
+            }
             // Commands issued back to back without awaiting go out pipelined on the multiplexer's connection: one round trip.
             // (Not an IBatch: StackExchange.Redis re-sends a script after NOSCRIPT, which a batch already executed cannot.)
             var pipeline = database;
@@ -311,7 +317,10 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         }
     }
 
-    /// <summary>Sends the pending batches and settles them. Returns the failure, if any batch is left unconfirmed. Caller holds the gate.</summary>
+    /// <summary>
+    /// Sends the pending batches and settles them; when some were retries of unconfirmed batches, a second round sends the
+    /// changes that waited behind them. Returns the failure, if any batch is left unconfirmed. Caller holds the gate.
+    /// </summary>
     private async Task<Exception?> FlushCoreAsync(CancellationToken cancellationToken)
     {
         IDatabase database;
@@ -324,16 +333,23 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             RecordFailure(e);
             return e;
         }
-        var flushes = SendBatches(database);
-        if (flushes.Count == 0)
+        for (var round = 0; ; round++)
         {
-            if (!_failing)
+            var flushes = SendBatches(database);
+            if (flushes.Count == 0)
             {
-                Interlocked.Exchange(ref _lastSuccessTimestamp, _time.GetTimestamp());
+                if (!_failing)
+                {
+                    Interlocked.Exchange(ref _lastSuccessTimestamp, _time.GetTimestamp());
+                }
+                return null;
             }
-            return null;
+            var failure = await SettleAsync(flushes).ConfigureAwait(false);
+            if (failure is not null || round == 1 || !flushes.Any(f => f.Batch.Attempts > 1))
+            {
+                return failure;
+            }
         }
-        return await SettleAsync(flushes).ConfigureAwait(false);
     }
 
     private List<(RedisBatch Batch, Task<RedisResult> Reply)> SendBatches(IDatabaseAsync pipeline)

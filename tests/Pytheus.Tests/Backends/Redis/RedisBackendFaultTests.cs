@@ -146,6 +146,31 @@ public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
         RedisBackendTests.Value(text, "outage_seconds_sum").ShouldBe(done.Sum(n => n / 2));
     }
 
+    [Fact]
+    public async Task A_batch_redis_can_never_apply_is_dropped_and_counted_not_retried_forever()
+    {
+        var backend = NewBackend();
+        var registry = new CollectorRegistry();
+        var counter = On(backend, () => new Counter("clobbered_total", "c", registry: registry));
+        var other = On(backend, () => new Counter("intact_total", "c", registry: registry));
+        Server.Command("SET", $"{Prefix}:{{clobbered_total}}", "not a hash");
+        var health = new CollectorRegistry();
+        health.Register(backend.Metrics);
+
+        counter.Inc(3);
+        other.Inc(4);
+        await backend.FlushAsync();
+        counter.Inc(1);
+        await backend.FlushAsync();
+
+        RedisBackendTests.Value(Scrape(health), "pytheus_redis_dropped_changes_total").ShouldBe(2);
+        Server.Command("DEL", $"{Prefix}:{{clobbered_total}}");
+        counter.Inc(5);
+        var text = Scrape(registry);
+        text.ShouldContain("clobbered_total 5\n");
+        text.ShouldContain("intact_total 4\n");
+    }
+
     [Theory]
     [InlineData("{\"hots\":\"x\"}", "'hots'")]
     [InlineData("{\"port\":\"http\"}", "'port'")]

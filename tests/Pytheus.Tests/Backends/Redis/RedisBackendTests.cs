@@ -205,10 +205,11 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         counter.Labels(("k", "a")).Inc(1);
         counter.Labels(("k", "a")).Get().ShouldBe(6);
 
-        await backend.FlushAsync(); // resends the same batch (same sequence): a no-op
-        Server.Command("HGET", $"{Prefix}:{{retried_total}}", "v|{\"k\":\"a\"}").ShouldEndWith("\r\n5");
+        // Resends the same batch under the same sequence number (a no-op in Redis), then the Inc(1) under the next one.
+        await backend.FlushAsync();
+        Server.Command("HGET", $"{Prefix}:{{retried_total}}", "v|{\"k\":\"a\"}").ShouldEndWith("\r\n6");
         counter.Labels(("k", "a")).Get().ShouldBe(6);
-        await backend.FlushAsync(); // the Inc(1) under the next sequence number
+        Server.Command("GET", $"{Prefix}:{{retried_total}}:w:{backend.WriterId}").ShouldEndWith("\r\n2");
 
         var text = Scrape(registry);
         text.ShouldContain("retried_total{k=\"a\"} 6\n");
@@ -228,19 +229,22 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         var local = new CollectorRegistry();
         local.Register(observed);
         var stop = false;
-        const int perThread = 20_000;
+        var done = new long[2];
+        // Observers run until the scraper has checked enough scrapes taken while they were observing.
         var threads = Enumerable.Range(0, 2).Select(t => Task.Run(() =>
         {
             var child = observed.Labels(("w", "x"));
-            for (var i = 0; i < perThread; i++)
+            long i = 0;
+            while (!Volatile.Read(ref stop))
             {
                 child.Observe(i % 3 * 0.1 + 0.05);
+                done[t] = ++i;
             }
         })).ToArray();
         var scrapes = 0;
         var scraper = Task.Run(() =>
         {
-            while (!Volatile.Read(ref stop))
+            while (scrapes < 40)
             {
                 foreach (var text in new[] { Scrape(registry), Scrape(local) })
                 {
@@ -251,15 +255,20 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
                 }
             }
         });
-        await Task.WhenAll(threads);
-        Volatile.Write(ref stop, true);
-        await scraper;
+        try
+        {
+            await scraper;
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            await Task.WhenAll(threads);
+        }
         await writer.FlushAsync();
 
         var final = Scrape(registry);
-        Value(final, "atomic_seconds_count{w=\"x\"}").ShouldBe(2 * perThread);
-        Value(final, "atomic_seconds_bucket{w=\"x\",le=\"0.1\"}").ShouldBe(2 * 6667);
-        scrapes.ShouldBeGreaterThan(0);
+        Value(final, "atomic_seconds_count{w=\"x\"}").ShouldBe(done.Sum());
+        Value(final, "atomic_seconds_bucket{w=\"x\",le=\"0.1\"}").ShouldBe(done.Sum(n => (n + 2) / 3));
     }
 
     internal static double Value(string text, string series)

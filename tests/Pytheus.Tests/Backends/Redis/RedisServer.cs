@@ -23,7 +23,7 @@ public sealed class RedisServer : IDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=2000,syncTimeout=3000,asyncTimeout=3000";
+    public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000";
 
     /// <summary>Starts the server (again, after <see cref="Kill"/>) and waits until it answers PING.</summary>
     public void Start()

@@ -23,7 +23,7 @@ public abstract class RedisTestBase(RedisServer server) : IDisposable
             ConnectionString = Server.ConnectionString,
             KeyPrefix = prefix ?? Prefix,
             FlushInterval = TimeSpan.FromHours(1),
-            ScrapeTimeout = TimeSpan.FromSeconds(5),
+            ScrapeTimeout = TimeSpan.FromSeconds(15),
         };
         configure?.Invoke(options);
         var backend = new RedisBackend(options);
