@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Meter bridge: reading observable instruments failed")]
     public static partial void ObservableReadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(11, LogLevel.Warning, "{Count} metric(s) of the exposed registry store their values in {OtherBackend}, not in the configured {BackendType}, because they were created before it was loaded (first: '{Example}'). Create metrics after builder.Build() and app.MapPytheusMetrics()/UsePytheusHttpMetrics(), or resolve IBackend first")]
+    public static partial void MetricsOnOtherBackend(ILogger logger, int count, string otherBackend, string backendType, string example);
+
     [LoggerMessage(10, LogLevel.Information, "Meter bridge exporting instrument {Meter}/{Instrument} as '{MetricName}' ({MetricType})")]
     public static partial void MeterInstrumentExported(ILogger logger, string meter, string instrument, string metricName, string metricType);
 }

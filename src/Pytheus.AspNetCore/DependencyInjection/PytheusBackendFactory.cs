@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pytheus.Backends;
 using Pytheus.Backends.InProcess;
+using Pytheus.Backends.Redis;
+using Pytheus.Registry;
+using StackExchange.Redis;
 
 namespace Pytheus.AspNetCore;
 
@@ -15,6 +18,14 @@ internal static class PytheusBackendFactory
     {
         var options = services.GetRequiredService<IOptions<PytheusOptions>>().Value;
         var backend = options.BackendInstance ?? Construct(options, services);
+        if (backend is RedisBackend redis && options.RegisterBackendMetrics)
+        {
+            var registry = options.Registry ?? CollectorRegistry.Default;
+            if (!registry.Collectors.Contains(redis.Metrics))
+            {
+                registry.Register(redis.Metrics);
+            }
+        }
         if (options.SetAsCurrentBackend)
         {
             Backend.LoadBackend(backend);
@@ -43,6 +54,23 @@ internal static class PytheusBackendFactory
         if (name.Equals("InProcess", StringComparison.OrdinalIgnoreCase))
         {
             return new InProcessBackend(options.ToBackendConfig());
+        }
+        if (name.Equals("Redis", StringComparison.OrdinalIgnoreCase) || name == typeof(RedisBackend).FullName)
+        {
+            var redisOptions = RedisBackendOptions.FromConfig(options.ToBackendConfig());
+            redisOptions.LoggerFactory = services.GetService<ILoggerFactory>();
+            if (options.UseRegisteredConnectionMultiplexer && services.GetService<IConnectionMultiplexer>() is { } connection)
+            {
+                if (options.BackendConfig.ContainsKey("host") || options.BackendConfig.ContainsKey("connection_string"))
+                {
+                    throw new InvalidBackendConfigException(
+                        $"An {nameof(IConnectionMultiplexer)} is registered and {PytheusOptions.SectionName}:{nameof(PytheusOptions.BackendConfig)} names a Redis server too; " +
+                        $"remove one, or set {nameof(PytheusOptions.UseRegisteredConnectionMultiplexer)} to false.");
+                }
+                redisOptions.Connection = connection;
+            }
+            options.ConfigureRedis?.Invoke(redisOptions);
+            return new RedisBackend(redisOptions);
         }
         return Instantiate(Backend.ResolveType(name), options.ToBackendConfig());
     }

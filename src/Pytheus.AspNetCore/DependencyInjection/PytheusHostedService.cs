@@ -4,6 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pytheus.Backends;
+using Pytheus.Backends.InProcess;
+using Pytheus.Metrics;
+using Pytheus.Registry;
 
 namespace Pytheus.AspNetCore;
 
@@ -34,7 +37,21 @@ public sealed class PytheusHostedService : IHostedService
     }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <remarks>Warns when metrics of the registry were created on another backend before this one was loaded.</remarks>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.SetAsCurrentBackend && _backend is not InProcessBackend)
+        {
+            var strays = (_options.Registry ?? CollectorRegistry.Default).Collectors.OfType<MetricFamily>()
+                .Where(f => !ReferenceEquals(f.Backend, _backend) && f.Backend is InProcessBackend)
+                .ToList();
+            if (strays.Count > 0)
+            {
+                Log.MetricsOnOtherBackend(_logger, strays.Count, strays[0].Backend.GetType().Name, _backend.GetType().Name, strays[0].Name);
+            }
+        }
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     /// <remarks><paramref name="cancellationToken"/> is cancelled when the host's shutdown timeout expires.</remarks>

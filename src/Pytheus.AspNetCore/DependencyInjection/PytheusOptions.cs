@@ -1,4 +1,5 @@
 using Pytheus.Backends;
+using Pytheus.Backends.Redis;
 using Pytheus.Registry;
 
 namespace Pytheus.AspNetCore;
@@ -45,6 +46,25 @@ public sealed class PytheusOptions
     /// buffer writes (Redis) lose at most what the host's shutdown timeout does not leave time to flush.
     /// </summary>
     public bool FlushOnShutdown { get; set; } = true;
+
+    /// <summary>
+    /// With the <c>Redis</c> backend: whether an <see cref="StackExchange.Redis.IConnectionMultiplexer"/> registered in the
+    /// service collection is reused instead of opening a connection of its own (default true). The backend then leaves
+    /// that connection open when it is disposed; <see cref="BackendConfig"/> must not name a server too.
+    /// </summary>
+    public bool UseRegisteredConnectionMultiplexer { get; set; } = true;
+
+    /// <summary>
+    /// With the <c>Redis</c> backend: whether its own metrics (<c>pytheus_redis_*</c>: flushes, failures, pending series,
+    /// seconds since the last flush) are registered in the registry (default true).
+    /// </summary>
+    public bool RegisterBackendMetrics { get; set; } = true;
+
+    /// <summary>
+    /// With the <c>Redis</c> backend: adjusts the options built from <see cref="BackendConfig"/> before the backend is
+    /// created (code only), e.g. to set a <see cref="RedisBackendOptions.TimeProvider"/>.
+    /// </summary>
+    public Action<RedisBackendOptions>? ConfigureRedis { get; set; }
 
     /// <summary>Builds the <see cref="Backends.BackendConfig"/> handed to the backend.</summary>
     public BackendConfig ToBackendConfig()

@@ -37,7 +37,7 @@ public static class PytheusEndpointRouteBuilderExtensions
 
     internal static MetricsEndpointHandler CreateHandler(MetricsEndpointOptions options, IServiceProvider services)
     {
-        // The backend is created (and made current) by resolving the registry's companion services early.
+        // Loads the configured backend now, so that metrics the application creates after this call use it.
         _ = services.GetService<Backends.IBackend>();
         Func<CollectorRegistry> registry = options.Registry is { } fixedRegistry ? () => fixedRegistry
             : services.GetService<CollectorRegistry>() is { } registered ? () => registered

@@ -19,6 +19,8 @@ public static class PytheusApplicationBuilderExtensions
     public static IApplicationBuilder UsePytheusHttpMetrics(this IApplicationBuilder app, Action<HttpMetricsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Loads the configured backend now, so that metrics the application creates after this call use it.
+        _ = app.ApplicationServices.GetService<Backends.IBackend>();
         HttpMetricsOptions options;
         if (configure is null)
         {
