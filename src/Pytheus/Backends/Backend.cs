@@ -17,6 +17,7 @@ public static class Backend
     public const string ConfigVariable = "PYTHEUS_BACKEND_CONFIG";
 
     private static readonly object Gate = new();
+    private static readonly AsyncLocal<IBackend?> Scoped = new();
     private static IBackend? _current;
 
     /// <summary>
@@ -28,9 +29,23 @@ public static class Backend
     {
         get
         {
-            var current = Volatile.Read(ref _current);
+            var current = Scoped.Value ?? Volatile.Read(ref _current);
             return current ?? LoadBackend();
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="backend"/> current for metrics created on this thread / async flow until the returned scope
+    /// is disposed, without changing the process-wide backend. Lets code (tests running in parallel, a backend's own
+    /// self-metrics) create metrics on a given backend: <c>using (Backend.BeginScope(redis)) { new Counter(...); }</c>.
+    /// </summary>
+    /// <returns>A scope that restores the previous scoped backend when disposed.</returns>
+    public static IDisposable BeginScope(IBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var previous = Scoped.Value;
+        Scoped.Value = backend;
+        return new ScopeRestorer(previous);
     }
 
     /// <summary>
@@ -129,5 +144,19 @@ public static class Backend
     {
         var path = Environment.GetEnvironmentVariable(ConfigVariable);
         return string.IsNullOrEmpty(path) ? null : BackendConfig.FromJsonFile(path);
+    }
+
+    private sealed class ScopeRestorer(IBackend? previous) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                Scoped.Value = previous;
+            }
+        }
     }
 }

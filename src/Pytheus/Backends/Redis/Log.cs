@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>The Redis backend's log messages. Failures are logged when they start and when they end, never per call.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Redis backend started: writer {WriterId}, key prefix '{KeyPrefix}', flush interval {FlushIntervalMs} ms")]
+    public static partial void Started(ILogger logger, string writerId, string keyPrefix, double flushIntervalMs);
+
+    [LoggerMessage(2, LogLevel.Warning, "Redis backend cannot flush; changes are kept in memory and retried ({PendingSeries} series pending)")]
+    public static partial void FlushFailing(ILogger logger, Exception exception, int pendingSeries);
+
+    [LoggerMessage(3, LogLevel.Information, "Redis backend flushes again after {FailedAttempts} failed attempt(s)")]
+    public static partial void FlushRecovered(ILogger logger, long failedAttempts);
+
+    [LoggerMessage(4, LogLevel.Error, "Redis rejected the batch of metric '{Metric}' for good; its {Changes} change(s) are dropped")]
+    public static partial void BatchDropped(ILogger logger, Exception exception, string metric, int changes);
+
+    [LoggerMessage(5, LogLevel.Warning, "Redis backend shut down with {PendingSeries} series not flushed")]
+    public static partial void ShutdownIncomplete(ILogger logger, Exception? exception, int pendingSeries);
+
+    [LoggerMessage(6, LogLevel.Debug, "Redis flush attempt failed")]
+    public static partial void FlushAttemptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Redis connection could not be established yet; the backend keeps retrying in the background")]
+    public static partial void ConnectFailed(ILogger logger, Exception exception);
+}

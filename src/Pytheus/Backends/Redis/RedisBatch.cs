@@ -1,0 +1,30 @@
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>One family's changes under one sequence number, exactly as sent (and resent) to the apply script.</summary>
+internal sealed class RedisBatch
+{
+    public RedisBatch(RedisFamilyState family, long sequence, RedisCell[] cells, RedisValue[] arguments)
+    {
+        Family = family;
+        Sequence = sequence;
+        Cells = cells;
+        Arguments = arguments;
+        Keys = [family.DataKey, family.SequenceKey];
+    }
+
+    public RedisFamilyState Family { get; }
+
+    public long Sequence { get; }
+
+    /// <summary>The cells changed, in argument order.</summary>
+    public RedisCell[] Cells { get; }
+
+    public RedisValue[] Arguments { get; }
+
+    public RedisKey[] Keys { get; }
+
+    /// <summary>How many times the batch was sent without a confirmed outcome.</summary>
+    public int Attempts { get; set; }
+}

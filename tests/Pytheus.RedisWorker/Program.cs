@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Pytheus.Backends;
+using Pytheus.Backends.Redis;
+using Pytheus.Exposition;
+using Pytheus.Metrics;
+using Pytheus.Registry;
+
+// A worker process of the Redis backend's multi-process tests. Arguments: <port> <key prefix> <worker id> <threads>.
+// Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
+// A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
+// On "stop" it disposes the backend (final flush) and prints:
+//   done <ops of thread 0>,<ops of thread 1>,... errors=<exceptions seen by callers> scrapes=<ok> failed=<scrapes that threw> bad=<malformed scrapes> pending=<series left unflushed>
+var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+var prefix = args[1];
+var id = args[2];
+var threads = int.Parse(args[3], CultureInfo.InvariantCulture);
+
+var backend = new RedisBackend(new RedisBackendOptions
+{
+    ConnectionString = $"127.0.0.1:{port},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
+    KeyPrefix = prefix,
+    FlushInterval = TimeSpan.FromMilliseconds(50),
+    ScrapeTimeout = TimeSpan.FromSeconds(2),
+    ShutdownTimeout = TimeSpan.FromSeconds(20),
+});
+var registry = new CollectorRegistry();
+Counter requests;
+Histogram latency;
+Gauge inflight;
+Summary payload;
+using (Backend.BeginScope(backend))
+{
+    requests = new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
+    latency = new Histogram("mp_latency_seconds", "Latency", ["route"], buckets: [0.1, 1], registry: registry);
+    inflight = new Gauge("mp_inflight", "Summed gauge", registry: registry);
+    payload = new Summary("mp_payload_bytes", "Payload", ["route"], registry: registry);
+}
+var ownBackendMetrics = new CollectorRegistry();
+ownBackendMetrics.Register(backend.Metrics);
+
+var ops = new long[threads];
+var errors = 0L;
+var stop = false;
+// Dyadic values: their sums are exact in any order, so totals can be compared exactly.
+double[] values = [0.0625, 0.5, 4];
+var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+{
+    var shared = requests.Labels(("route", "shared"));
+    var own = requests.Labels(("route", "w" + id));
+    var sharedLatency = latency.Labels(("route", "shared"));
+    var sharedPayload = payload.Labels(("route", "shared"));
+    long i = 0;
+    while (!Volatile.Read(ref stop))
+    {
+        try
+        {
+            shared.Inc();
+            own.Inc(2);
+            sharedLatency.Observe(values[i % 3]);
+            inflight.Inc();
+            sharedPayload.Observe(1);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref errors);
+        }
+        i++;
+        Volatile.Write(ref ops[t], i);
+    }
+})).ToList();
+
+long scrapes = 0, failed = 0, bad = 0;
+var sample = new Regex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*=""([^""\\]|\\.)*"",?)*\})? \S+$", RegexOptions.Compiled);
+var bucketInf = new Regex(@"^mp_latency_seconds_bucket\{route=""([^""]*)"",le=""\+Inf""\} (\S+)$", RegexOptions.Multiline);
+var count = new Regex(@"^mp_latency_seconds_count\{route=""([^""]*)""\} (\S+)$", RegexOptions.Multiline);
+var scraper = new Thread(() =>
+{
+    while (!Volatile.Read(ref stop))
+    {
+        string text;
+        try
+        {
+            text = MetricsExposition.GenerateMetricsAsync(registry).GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            failed++;
+            Thread.Sleep(20);
+            continue;
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var wellFormed = text.EndsWith('\n') && lines.All(l => l.StartsWith('#') || sample.IsMatch(l));
+        var infs = bucketInf.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var counts = count.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        if (!wellFormed || infs.Count == 0 || infs.Count != counts.Count || infs.Any(p => !counts.TryGetValue(p.Key, out var c) || c != p.Value))
+        {
+            bad++;
+            Console.Error.WriteLine("bad scrape:\n" + text);
+        }
+        scrapes++;
+        Thread.Sleep(10);
+    }
+});
+
+workers.ForEach(w => w.Start());
+scraper.Start();
+Console.WriteLine("ready");
+string? command;
+while ((command = Console.ReadLine()) is not null && command != "stop")
+{
+    if (command == "mark")
+    {
+        Console.WriteLine("mark " + Enumerable.Range(0, threads).Sum(t => Volatile.Read(ref ops[t])));
+    }
+}
+Volatile.Write(ref stop, true);
+workers.ForEach(w => w.Join());
+scraper.Join();
+backend.Dispose();
+var selfText = MetricsExposition.GenerateMetrics(ownBackendMetrics);
+var pending = Regex.Match(selfText, @"^pytheus_redis_pending_series (\S+)$", RegexOptions.Multiline).Groups[1].Value;
+Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={pending}");
+return 0;
