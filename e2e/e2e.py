@@ -262,8 +262,8 @@ def main():
         print(f"  requests answered before the kill: {answered_before_kill} "
               f"({', '.join(f'{k}: {v}' for k, v in sorted(prometheus.items()))}), through a graceful restart of one instance")
         print(f"  every instance's /metrics and Prometheus (3 targets up, each reporting the global totals) agree exactly")
-        print(f"  SIGKILL of one instance mid-load: {answered} answered in all, {shown[0]} counted by the survivors, "
-              f"{lost} lost (bound: {at_risk} answered by it in its last {window:.1f} s)")
+        print(f"  SIGKILL of one instance mid-load: {answered} answered in all, {shown[0]:.0f} counted by the survivors, "
+              f"{lost:.0f} lost (bound: {at_risk} answered by it in its last {window:.1f} s)")
         print(f"  duration {time.time() - started:.0f} s")
     finally:
         run.stop_all()
