@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace Pytheus.Benchmarks;
 
-/// <summary>Entry point type (for <see cref="BenchmarkSwitcher"/>).</summary>
-public partial class Program;
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
