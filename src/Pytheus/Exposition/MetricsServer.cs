@@ -8,7 +8,7 @@ namespace Pytheus.Exposition;
 
 /// <summary>
 /// A small HTTP endpoint on <see cref="HttpListener"/> (no other dependency): <c>GET</c>/<c>HEAD</c> on the metrics path
-/// serve the registry in the text format, gzip-compressed when the client accepts it; other paths answer 404. If the
+/// serve the registry in the Prometheus text format (OpenMetrics when the <c>Accept</c> header asks for it), gzip-compressed when the client accepts it; other paths answer 404. If the
 /// backend cannot be read the answer is a 503 with a one-line error, never partial text.
 /// </summary>
 public sealed class MetricsServer : IDisposable, IAsyncDisposable
@@ -33,6 +33,11 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
         _registry = registry;
         _logger = logger ?? NullLogger.Instance;
         _listener.Prefixes.Add($"http://{host}:{port}/");
+        if (host == "127.0.0.1")
+        {
+            // HttpListener matches the Host header against its prefixes: let `curl localhost:port` in too.
+            _listener.Prefixes.Add($"http://localhost:{port}/");
+        }
         Url = new Uri($"http://{(host is "+" or "*" ? "localhost" : host)}:{port}{_path}");
     }
 
@@ -83,19 +88,20 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             }
 
             using var body = new MemoryStream();
+            var format = MetricsExposition.Negotiate(request.Headers["Accept"]);
             try
             {
-                await MetricsExposition.WriteMetricsAsync(body, _registry, _stopping.Token).ConfigureAwait(false);
+                await MetricsExposition.WriteMetricsAsync(body, _registry, format, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogError(e, "Scrape of {Path} failed", _path);
-                await RespondAsync(response, HttpStatusCode.ServiceUnavailable, $"Metrics are unavailable: {e.Message}\n").ConfigureAwait(false);
+                await RespondAsync(response, HttpStatusCode.ServiceUnavailable, $"Metrics are unavailable: {OneLine(e.Message)}\n").ConfigureAwait(false);
                 return;
             }
 
             response.StatusCode = 200;
-            response.ContentType = TextFormat.ContentType;
+            response.ContentType = MetricsExposition.ContentType(format);
             body.Position = 0;
             var gzip = AcceptsGzip(request.Headers["Accept-Encoding"]);
             if (gzip)
@@ -149,6 +155,9 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
         response.ContentLength64 = bytes.Length;
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
     }
+
+    // The error answer is one line whatever the exception's message holds.
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     private static bool AcceptsGzip(string? acceptEncoding) =>
         acceptEncoding is not null && acceptEncoding.Split(',')

@@ -19,7 +19,7 @@ public static class TextFormat
         }
     }
 
-    private static void WriteFamily(TextWriter writer, MetricSnapshot metric)
+    internal static void WriteFamily(TextWriter writer, MetricSnapshot metric)
     {
         var family = metric.Family;
         writer.Write("# HELP ");

@@ -15,10 +15,11 @@ public sealed class Counter : Metric<Counter>
     /// <param name="requiredLabels">Label names every series must have a value for.</param>
     /// <param name="defaultLabels">Values used for required labels not given in <see cref="Metric{TSelf}.Labels(IReadOnlyDictionary{string, string})"/>.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     public Counter(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null)
-        : base(MetricType.Counter, name, description, requiredLabels, defaultLabels, null, registry, null)
+        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null)
+        : base(MetricType.Counter, name, description, requiredLabels, defaultLabels, null, registry, null, backend)
     {
     }
 
@@ -62,6 +63,12 @@ public sealed class Counter : Metric<Counter>
     }
 
     /// <summary>Runs <paramref name="action"/> and counts exceptions of type <typeparamref name="TException"/>.</summary>
+    /// <remarks>
+    /// Preferred over <see cref="CountExceptions{T}(Func{T}, Func{Exception, bool}?)"/>: a lambda that only throws,
+    /// such as <c>CountExceptions&lt;IOException&gt;(() =&gt; throw e)</c>, also converts to <c>Func&lt;IOException&gt;</c>,
+    /// which would silently count every exception type.
+    /// </remarks>
+    [OverloadResolutionPriority(1)]
     public void CountExceptions<TException>(Action action) where TException : Exception =>
         CountExceptions(action, static e => e is TException);
 
@@ -135,7 +142,7 @@ public sealed class Counter : Metric<Counter>
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadAmount(double amount) => throw new InvalidMetricValueException(
-        $"Counter '{Name}' can only increase: increment {amount} is {(double.IsNaN(amount) ? "NaN" : "negative")}.");
+        $"Counter '{Name}' can only increase: increment {Exposition.PrometheusFloat.Format(amount)} is {(double.IsNaN(amount) ? "NaN" : "negative")}.");
 
     private protected override Counter CreateView(string?[] explicitLabelValues) => new(Family, explicitLabelValues);
 

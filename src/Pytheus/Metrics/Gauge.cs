@@ -14,10 +14,11 @@ public sealed class Gauge : Metric<Gauge>, IDurationObserver
     /// <param name="requiredLabels">Label names every series must have a value for.</param>
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     public Gauge(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null)
-        : base(MetricType.Gauge, name, description, requiredLabels, defaultLabels, null, registry, null)
+        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null)
+        : base(MetricType.Gauge, name, description, requiredLabels, defaultLabels, null, registry, null, backend)
     {
     }
 

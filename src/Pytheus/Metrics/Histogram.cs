@@ -21,11 +21,12 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     public Histogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
-        CollectorRegistry? registry = null)
-        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le")
+        CollectorRegistry? registry = null, IBackend? backend = null)
+        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend)
     {
     }
 
@@ -40,6 +41,50 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     public void Observe(double value)
     {
         var buckets = _buckets ?? throw Unobservable();
+        buckets[BucketIndex(value)].Inc(1);
+        _sum!.Inc(value);
+    }
+
+    /// <summary>Records <paramref name="count"/> observations of the same <paramref name="value"/>.</summary>
+    /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
+    public void Observe(double value, long count)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.");
+        }
+        buckets[BucketIndex(value)].Inc(count);
+        _sum!.Inc(value * count);
+    }
+
+    /// <summary>
+    /// Adds observations that were already counted into this histogram's buckets elsewhere (for bridges from other
+    /// metrics libraries): <paramref name="bucketCounts"/> per bucket, not cumulative, aligned with
+    /// <see cref="UpperBounds"/>, and the <paramref name="sum"/> of those observations.
+    /// </summary>
+    /// <exception cref="InvalidMetricValueException">The counts do not match the buckets or one is negative.</exception>
+    public void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        ArgumentNullException.ThrowIfNull(bucketCounts);
+        if (bucketCounts.Count != buckets.Length || bucketCounts.Any(c => c < 0))
+        {
+            throw new InvalidMetricValueException(
+                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.");
+        }
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            if (bucketCounts[i] != 0)
+            {
+                buckets[i].Inc(bucketCounts[i]);
+            }
+        }
+        _sum!.Inc(sum);
+    }
+
+    private int BucketIndex(double value)
+    {
         var bounds = _bounds;
         var i = 0;
         // Bounds are few and sorted; the last is +Inf, so the scan always stops (NaN compares false and falls through).
@@ -47,8 +92,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         {
             i++;
         }
-        buckets[i].Inc(1);
-        _sum!.Inc(value);
+        return i;
     }
 
     /// <summary>The sum of observations as this process sees it.</summary>

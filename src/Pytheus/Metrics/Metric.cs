@@ -14,7 +14,7 @@ public abstract class Metric
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel)
+        string? reservedLabel, IBackend? backend)
     {
         if (!NameRules.IsValidMetricName(name))
         {
@@ -23,7 +23,7 @@ public abstract class Metric
         ArgumentNullException.ThrowIfNull(description);
         var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
         var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
-        var candidate = new MetricFamily(name, description, type, schema, bounds, Backend.Current);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);

@@ -1,3 +1,4 @@
+using Pytheus.Backends;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -9,8 +10,8 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel)
-        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel)
+        string? reservedLabel, IBackend? backend)
+        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend)
     {
     }
 
@@ -44,16 +45,30 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     public TSelf WithLabelValues(params string[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (Family.FindChild(values) is TSelf cached)
-        {
-            return cached;
-        }
+        return Family.FindChild(values) as TSelf ?? WithLabelValuesSlow(values);
+    }
+
+    // Separate from WithLabelValues: the lambda's closure over `values` would otherwise be allocated on every call,
+    // including cache hits.
+    private TSelf WithLabelValuesSlow(string[] values)
+    {
         if (values.Length != Family.LabelNames.Count)
         {
             throw new LabelValidationException(
                 $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({Labels_Describe()}) but {values.Length} value(s) were given.");
         }
         return WithLabels(Family.LabelNames.Select((n, i) => new KeyValuePair<string, string>(n, values[i])));
+    }
+
+    /// <summary>
+    /// Forgets the child with these label values (declaration order) in this process: it is no longer exposed from
+    /// local stores and a later <c>Labels(...)</c> creates a fresh one. A shared backend keeps the stored values.
+    /// </summary>
+    /// <returns>Whether such a child existed.</returns>
+    public bool RemoveLabelValues(params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Family.RemoveChild(values);
     }
 
     private string Labels_Describe() => string.Join(", ", Family.LabelNames);

@@ -15,10 +15,11 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
     /// <param name="requiredLabels">Label names every series must have a value for (<c>quantile</c> is reserved).</param>
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
+    /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     public Summary(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null)
-        : base(MetricType.Summary, name, description, requiredLabels, defaultLabels, null, registry, "quantile")
+        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null)
+        : base(MetricType.Summary, name, description, requiredLabels, defaultLabels, null, registry, "quantile", backend)
     {
     }
 
@@ -32,6 +33,19 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
         var sum = _sum ?? throw Unobservable();
         sum.Inc(value);
         _count!.Inc(1);
+    }
+
+    /// <summary>Adds <paramref name="count"/> observations made elsewhere whose values add up to <paramref name="sum"/> (for bridges).</summary>
+    /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
+    public void AddObservations(long count, double sum)
+    {
+        var sumStore = _sum ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.");
+        }
+        sumStore.Inc(sum);
+        _count!.Inc(count);
     }
 
     /// <summary>The sum of observations as this process sees it.</summary>

@@ -10,7 +10,7 @@ public static class TimingExtensions
     public static void Time(this IDurationObserver metric, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        using var timer = new TimerScope(metric);
+        using var timer = Start(metric);
         action();
     }
 
@@ -18,7 +18,7 @@ public static class TimingExtensions
     public static T Time<T>(this IDurationObserver metric, Func<T> func)
     {
         ArgumentNullException.ThrowIfNull(func);
-        using var timer = new TimerScope(metric);
+        using var timer = Start(metric);
         return func();
     }
 
@@ -26,7 +26,7 @@ public static class TimingExtensions
     public static async Task TimeAsync(this IDurationObserver metric, Func<Task> func)
     {
         ArgumentNullException.ThrowIfNull(func);
-        using var timer = new TimerScope(metric);
+        using var timer = Start(metric);
         await func().ConfigureAwait(false);
     }
 
@@ -34,7 +34,18 @@ public static class TimingExtensions
     public static async Task<T> TimeAsync<T>(this IDurationObserver metric, Func<Task<T>> func)
     {
         ArgumentNullException.ThrowIfNull(func);
-        using var timer = new TimerScope(metric);
+        using var timer = Start(metric);
         return await func().ConfigureAwait(false);
     }
+
+    // The metric's own Time() throws UnobservableMetricException before the delegate runs (rather than after it, when
+    // the duration is recorded, which would also replace any exception the delegate threw).
+    private static TimerScope Start(IDurationObserver metric) => metric switch
+    {
+        Gauge gauge => gauge.Time(),
+        Histogram histogram => histogram.Time(),
+        Summary summary => summary.Time(),
+        null => throw new ArgumentNullException(nameof(metric)),
+        _ => new TimerScope(metric),
+    };
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# End-to-end proof: three copies of samples/LegacyApp (prometheus-net + PatchClient()) on one Redis, scraped by a real
+# Prometheus server; a known load; a graceful restart; exact totals everywhere; then a SIGKILL and the loss it costs.
+# Starts everything on free loopback ports and stops every process it started. Prints a summary; exits 1 on a mismatch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if ((${#need[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d -t pytheus-e2e-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+echo "e2e: publishing samples/LegacyApp…"
+dotnet publish samples/LegacyApp -c Release -o "$work/app" -nodeReuse:false -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }
+exec python3 e2e/e2e.py --app "$work/app/LegacyApp.dll" --work "$work"

@@ -1,0 +1,190 @@
+using System.Collections;
+using System.Reflection;
+using Prometheus;
+
+namespace Pytheus.Compat.PrometheusNet.Binding;
+
+/// <summary>
+/// The prometheus-net 8.2.1 internals the bridge reads: a child's parent and labels, a registry's collectors, a
+/// collector's children and the fields where prometheus-net would have stored values. Everything is resolved once and
+/// checked up front, so an unexpected prometheus-net build fails <c>PatchClient()</c> with a clear message instead of
+/// failing later on the hot path.
+/// </summary>
+internal sealed class PrometheusNetInternals
+{
+    private const BindingFlags Any = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+
+    private readonly FieldInfo _parent;
+    private readonly PropertyInfo _flattenedLabels;
+    private readonly FieldInfo _labelSequenceValues;
+    private readonly MethodInfo _stringSequenceToArray;
+    private readonly FieldInfo _flattenedLabelNames;
+    private readonly FieldInfo _publish;
+    private readonly FieldInfo _families;
+    private readonly FieldInfo _familiesLock;
+    private readonly FieldInfo _familyCollectors;
+    private readonly FieldInfo _familyLock;
+    private readonly FieldInfo _histogramBuckets;
+    private readonly FieldInfo _firstCollectLock;
+    private readonly FieldInfo _hasPerformedFirstCollect;
+    private readonly FieldInfo _beforeFirstCollectCallback;
+    private readonly MethodInfo _runBeforeCollectCallbacks;
+    private readonly MethodInfo? _updateRegistryMetrics;
+    private readonly FieldInfo _serializerStream;
+    private readonly FieldInfo _serializerFormat;
+    private readonly MethodInfo _serializerFlush;
+    private readonly Dictionary<Type, (FieldInfo Children, FieldInfo Lock, FieldInfo Unlabelled, FieldInfo Suppress)> _collectorFields = [];
+
+    public PrometheusNetInternals()
+    {
+        var assembly = typeof(Counter).Assembly;
+        Version = assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        _parent = Field(typeof(ChildBase), "Parent");
+        _flattenedLabels = typeof(ChildBase).GetProperty("FlattenedLabels", Any) ?? throw Missing("ChildBase.FlattenedLabels");
+        _labelSequenceValues = Field(_flattenedLabels.PropertyType, "Values");
+        _stringSequenceToArray = _labelSequenceValues.FieldType.GetMethod("ToArray", Any, Type.EmptyTypes) ?? throw Missing("StringSequence.ToArray");
+        _flattenedLabelNames = Field(typeof(Collector), "FlattenedLabelNames");
+        _publish = Field(typeof(ChildBase), "_publish");
+        _families = Field(typeof(CollectorRegistry), "_families");
+        _familiesLock = Field(typeof(CollectorRegistry), "_familiesLock");
+        var familyType = assembly.GetType("Prometheus.CollectorFamily") ?? throw Missing("CollectorFamily");
+        _familyCollectors = Field(familyType, "_collectors");
+        _familyLock = Field(familyType, "_lock");
+        _histogramBuckets = Field(typeof(Histogram), "_buckets");
+        _firstCollectLock = Field(typeof(CollectorRegistry), "_firstCollectLock");
+        _hasPerformedFirstCollect = Field(typeof(CollectorRegistry), "_hasPerformedFirstCollect");
+        _beforeFirstCollectCallback = Field(typeof(CollectorRegistry), "_beforeFirstCollectCallback");
+        _runBeforeCollectCallbacks = typeof(CollectorRegistry).GetMethod("RunBeforeCollectCallbacksAsync", Any) ?? throw Missing("CollectorRegistry.RunBeforeCollectCallbacksAsync");
+        _updateRegistryMetrics = typeof(CollectorRegistry).GetMethod("UpdateRegistryMetrics", Any, Type.EmptyTypes);
+        var serializer = assembly.GetType("Prometheus.TextSerializer") ?? throw Missing("TextSerializer");
+        _serializerStream = Field(serializer, "_stream");
+        _serializerFormat = Field(serializer, "_expositionFormat");
+        _serializerFlush = serializer.GetMethod("FlushAsync", Any, [typeof(CancellationToken)]) ?? throw Missing("TextSerializer.FlushAsync");
+        CollectAndSerialize = typeof(CollectorRegistry).GetMethod("CollectAndSerializeAsync", Any) ?? throw Missing("CollectorRegistry.CollectAndSerializeAsync");
+
+        CounterValue = LongFieldRefs.Create(typeof(Counter.Child), Field(typeof(Counter.Child), "_value"), Field(Field(typeof(Counter.Child), "_value").FieldType, "_value"));
+        GaugeValue = LongFieldRefs.Create(typeof(Gauge.Child), Field(typeof(Gauge.Child), "_value"), Field(Field(typeof(Gauge.Child), "_value").FieldType, "_value"));
+        var histogramSum = Field(typeof(Histogram.Child), "_sum");
+        HistogramSum = LongFieldRefs.Create(typeof(Histogram.Child), histogramSum, Field(histogramSum.FieldType, "_value"));
+        var bucketCounts = Field(typeof(Histogram.Child), "_bucketCounts");
+        HistogramBucket = LongFieldRefs.Create(typeof(Histogram.Child), bucketCounts, Field(bucketCounts.FieldType.GetElementType()!, "_value"));
+        HistogramBucketCount = child => ((Array)bucketCounts.GetValue(child)!).Length;
+        SummaryCount = LongFieldRefs.Create(typeof(Summary.Child), Field(typeof(Summary.Child), "_count"));
+        SummarySumBits = LongFieldRefs.Create(typeof(Summary.Child), Field(typeof(Summary.Child), "_sum"));
+        SummaryLock = Field(typeof(Summary.Child), "_lock");
+
+        foreach (var type in new[] { typeof(Counter), typeof(Gauge), typeof(Histogram), typeof(Summary) })
+        {
+            var generic = type.BaseType!;
+            _collectorFields[type] = (Field(generic, "_children"), Field(generic, "_childrenLock"), Field(generic, "_lazyUnlabelled"), Field(generic, "_suppressInitialValue"));
+        }
+    }
+
+    /// <summary>prometheus-net's file version.</summary>
+    public string Version { get; }
+
+    /// <summary><c>CollectorRegistry.CollectAndSerializeAsync(IMetricsSerializer, CancellationToken)</c>, where every exporter ends.</summary>
+    public MethodInfo CollectAndSerialize { get; }
+
+    public LongFieldRef CounterValue { get; }
+
+    public LongFieldRef GaugeValue { get; }
+
+    public LongFieldRef HistogramSum { get; }
+
+    public LongFieldRef HistogramBucket { get; }
+
+    public Func<object, int> HistogramBucketCount { get; }
+
+    /// <summary>Summary children keep plain fields guarded by this lock (double bits reinterpreted).</summary>
+    public LongFieldRef SummaryCount { get; }
+
+    public LongFieldRef SummarySumBits { get; }
+
+    public FieldInfo SummaryLock { get; }
+
+    public Collector ParentOf(ChildBase child) => (Collector)_parent.GetValue(child)!;
+
+    public string[] LabelNamesOf(Collector collector) => ToArray(_flattenedLabelNames.GetValue(collector)!);
+
+    public string[] LabelValuesOf(ChildBase child) => ToArray(_labelSequenceValues.GetValue(_flattenedLabels.GetValue(child))!);
+
+    public bool IsPublished(ChildBase child) => (bool)_publish.GetValue(child)!;
+
+    public double[] BucketsOf(Histogram histogram) => (double[])_histogramBuckets.GetValue(histogram)!;
+
+    public bool SuppressesInitialValue(Collector collector) => (bool)_collectorFields[collector.GetType()].Suppress.GetValue(collector)!;
+
+    /// <summary>Every collector of a registry, read under prometheus-net's own locks.</summary>
+    public List<Collector> CollectorsOf(CollectorRegistry registry)
+    {
+        var families = ReadLocked((ReaderWriterLockSlim)_familiesLock.GetValue(registry)!,
+            () => ((IDictionary)_families.GetValue(registry)!).Values.Cast<object>().ToList());
+        var collectors = new List<Collector>();
+        foreach (var family in families)
+        {
+            collectors.AddRange(ReadLocked((ReaderWriterLockSlim)_familyLock.GetValue(family)!,
+                () => ((IDictionary)_familyCollectors.GetValue(family)!).Values.Cast<Collector>().ToList()));
+        }
+        return collectors;
+    }
+
+    /// <summary>A collector's children, the unlabelled one included when it exists.</summary>
+    public List<ChildBase> ChildrenOf(Collector collector)
+    {
+        var fields = _collectorFields[collector.GetType()];
+        var children = ReadLocked((ReaderWriterLockSlim)fields.Lock.GetValue(collector)!,
+            () => ((IDictionary)fields.Children.GetValue(collector)!).Values.Cast<ChildBase>().ToList());
+        if (fields.Unlabelled.GetValue(collector) is ChildBase unlabelled)
+        {
+            children.Add(unlabelled);
+        }
+        return children;
+    }
+
+    /// <summary>Runs the before-first-collect and before-collect callbacks, as prometheus-net does before a collection.</summary>
+    public async Task RunBeforeCollectAsync(CollectorRegistry registry, CancellationToken cancel)
+    {
+        lock (_firstCollectLock.GetValue(registry)!)
+        {
+            if (!(bool)_hasPerformedFirstCollect.GetValue(registry)!)
+            {
+                _hasPerformedFirstCollect.SetValue(registry, true);
+                (_beforeFirstCollectCallback.GetValue(registry) as Action)?.Invoke();
+            }
+        }
+        await ((Task)_runBeforeCollectCallbacks.Invoke(registry, [cancel])!).ConfigureAwait(false);
+        _updateRegistryMetrics?.Invoke(registry, null);
+    }
+
+    /// <summary>The stream and negotiated format of prometheus-net's serializer.</summary>
+    public (Func<Stream> Stream, ExpositionFormat Format) SerializerTarget(object serializer)
+    {
+        var lazy = (Lazy<Stream>)_serializerStream.GetValue(serializer)!;
+        return (() => lazy.Value, (ExpositionFormat)_serializerFormat.GetValue(serializer)!);
+    }
+
+    public Task FlushSerializerAsync(object serializer, CancellationToken cancel) =>
+        (Task)_serializerFlush.Invoke(serializer, [cancel])!;
+
+    private string[] ToArray(object stringSequence) => (string[])_stringSequenceToArray.Invoke(stringSequence, null)!;
+
+    private static T ReadLocked<T>(ReaderWriterLockSlim gate, Func<T> read)
+    {
+        gate.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            gate.ExitReadLock();
+        }
+    }
+
+    private FieldInfo Field(Type type, string name) =>
+        type.GetField(name, Any) ?? throw Missing($"{type.Name}.{name}");
+
+    private NotSupportedException Missing(string member) => new(
+        $"prometheus-net {Version} lacks '{member}', which PatchClient() relies on; this Pytheus build supports prometheus-net 8.2.1.");
+}

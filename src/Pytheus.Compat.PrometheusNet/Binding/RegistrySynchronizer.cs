@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using PyRegistry = Pytheus.Registry.CollectorRegistry;
+
+namespace Pytheus.Compat.PrometheusNet.Binding;
+
+/// <summary>
+/// Before each export, makes the Pytheus registry that stands for a prometheus-net registry match it: every collector
+/// bound and registered, every published child bound to its series, escaped updates folded in, removed children
+/// forgotten. The default prometheus-net registry maps to the configured Pytheus registry; custom ones to their own.
+/// </summary>
+internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defaultTarget, ILogger logger)
+{
+    private readonly ConditionalWeakTable<CollectorRegistry, PyRegistry> _targets = new();
+    private readonly HashSet<string> _reported = [];
+    private double _escapedTotal;
+
+    /// <summary>Updates found in prometheus-net's storage and folded into the backend since patching.</summary>
+    public double EscapedTotal
+    {
+        get
+        {
+            lock (_reported)
+            {
+                return _escapedTotal;
+            }
+        }
+    }
+
+    public PyRegistry TargetFor(CollectorRegistry source) =>
+        ReferenceEquals(source, Prometheus.Metrics.DefaultRegistry) ? defaultTarget : _targets.GetValue(source, _ => new PyRegistry());
+
+    public PyRegistry Synchronize(CollectorRegistry source)
+    {
+        var target = TargetFor(source);
+        var internals = binder.Internals;
+        foreach (var collector in internals.CollectorsOf(source))
+        {
+            var children = internals.ChildrenOf(collector);
+            var published = children.Where(internals.IsPublished).ToList();
+            // prometheus-net hides an unlabelled metric created with SuppressInitialValue until its first update.
+            if (collector.LabelNames.Length == 0 && published.Count == 0 && internals.SuppressesInitialValue(collector))
+            {
+                continue;
+            }
+            var binding = binder.Collector(collector);
+            Register(target, binding);
+            double escaped = 0;
+            foreach (var child in published)
+            {
+                escaped += EscapedUpdates.Fold(internals, child, binder.Child(child));
+            }
+            if (escaped != 0)
+            {
+                lock (_reported)
+                {
+                    _escapedTotal += Math.Abs(escaped);
+                }
+                Log.EscapedFolded(logger, collector.Name, escaped);
+            }
+            foreach (var removed in binding.TakeRemoved(children))
+            {
+                binder.Forget(binding, removed);
+            }
+        }
+        return target;
+    }
+
+    private void Register(PyRegistry target, CollectorBinding binding)
+    {
+        if (target.Collectors.Contains(binding.Root.Family))
+        {
+            return;
+        }
+        try
+        {
+            target.Register(binding.Root);
+        }
+        catch (MetricConflictException e)
+        {
+            lock (_reported)
+            {
+                if (_reported.Add(binding.Source.Name))
+                {
+                    Log.CannotExpose(logger, binding.Source.Name, e.Message);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pytheus.Compat.PrometheusNet.Binding;
+using Pytheus.Compat.PrometheusNet.Patching;
+using Pytheus.Compat.PrometheusNet.Redirects;
+using PyBackend = Pytheus.Backends.Backend;
+using PyRegistry = Pytheus.Registry.CollectorRegistry;
+
+namespace Pytheus.Compat.PrometheusNet;
+
+/// <summary>
+/// Runs an unchanged prometheus-net 8 application on Pytheus: one call at start-up redirects prometheus-net's metric
+/// updates, reads and exposition onto Pytheus metrics and the configured backend (e.g. Redis, shared by every process).
+/// </summary>
+public static class Compat
+{
+    private static readonly object Gate = new();
+    private static PatchHandle? _active;
+
+    /// <summary>The active patch, if any.</summary>
+    public static PatchHandle? Active => Volatile.Read(ref _active);
+
+    /// <summary>
+    /// Redirects prometheus-net onto Pytheus. Call it first thing at start-up (first line of <c>Main</c>), before any code
+    /// that uses prometheus-net runs: a caller that the JIT already optimized with prometheus-net inlined cannot be
+    /// redirected, and <see cref="PatchReport.LateSigns"/> says when that may have happened. Idempotent and thread-safe:
+    /// later calls return the active patch (their options are ignored).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The runtime, OS or CPU is not one the detour engine supports; nothing was changed.</exception>
+    /// <exception cref="NotSupportedException">The loaded prometheus-net is not the 8.2.1 build this bridge knows; nothing was changed.</exception>
+    public static PatchHandle PatchClient(PatchOptions? options = null)
+    {
+        lock (Gate)
+        {
+            if (_active is { } active)
+            {
+                return active;
+            }
+            options ??= new PatchOptions();
+            var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
+            var internals = new PrometheusNetInternals();
+            var backend = options.Backend ?? PyBackend.Current;
+            var binder = new MetricBinder(internals, backend, options.LocalMetricPrefixes.ToArray(), logger);
+            var synchronizer = new RegistrySynchronizer(binder, options.Registry ?? PyRegistry.Default, logger);
+            PatchState.Activate(binder, new Exporter(internals, synchronizer));
+
+            var detourer = options.Detourer ?? MethodDetourer.Create();
+            var detours = new List<IMethodDetour>();
+            try
+            {
+                foreach (var (target, replacement) in RedirectTable.Build(internals.CollectAndSerialize))
+                {
+                    detours.Add(detourer.Redirect(target, replacement));
+                }
+            }
+            catch
+            {
+                foreach (var detour in Enumerable.Reverse(detours))
+                {
+                    detour.Dispose();
+                }
+                PatchState.Deactivate();
+                throw;
+            }
+
+            var lateSigns = LateSigns(detours).ToList();
+            // Values prometheus-net stored before the patch belong in the backend too: fold them now.
+            synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
+            if (synchronizer.EscapedTotal > 0)
+            {
+                lateSigns.Add($"prometheus-net metrics were updated {synchronizer.EscapedTotal} time(s) before the patch (folded into the backend)");
+            }
+            var runtime = detours.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+            var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.EscapedTotal);
+            Log.Patched(logger, detours.Count, backend.GetType().Name, internals.Version);
+            foreach (var sign in lateSigns)
+            {
+                Log.CalledLate(logger, sign);
+            }
+            var handle = new PatchHandle(detours, report, logger);
+            Volatile.Write(ref _active, handle);
+            return handle;
+        }
+    }
+
+    /// <summary>Undoes the active patch, if any: prometheus-net runs on its own storage again.</summary>
+    public static void UnpatchClient()
+    {
+        lock (Gate)
+        {
+            var active = _active;
+            if (active is null)
+            {
+                return;
+            }
+            Volatile.Write(ref _active, null);
+            active.Undo();
+            PatchState.Deactivate();
+        }
+    }
+
+    private static IEnumerable<string> LateSigns(IEnumerable<IMethodDetour> detours)
+    {
+        var list = detours.ToList();
+        foreach (var hot in list.Where(d => d.Diagnostics.PreexistingOptimizedBody))
+        {
+            yield return $"{hot.Target.DeclaringType?.Name}.{hot.Target.Name} was already optimized, so callers may have inlined it";
+        }
+        if (list.Any(d => d.Diagnostics.TieredCompilationDisabled))
+        {
+            yield return "tiered compilation is off, so any caller compiled before the patch was optimized at once and may have inlined prometheus-net";
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using Pytheus.Compat.PrometheusNet.Patching;
+
+namespace Pytheus.Compat.PrometheusNet;
+
+/// <summary>The active patch. Disposing it is <see cref="Compat.UnpatchClient"/>.</summary>
+public sealed class PatchHandle : IDisposable
+{
+    private readonly IReadOnlyList<IMethodDetour> _detours;
+    private readonly ILogger _logger;
+    private int _undone;
+
+    internal PatchHandle(IReadOnlyList<IMethodDetour> detours, PatchReport report, ILogger logger)
+    {
+        _detours = detours;
+        Report = report;
+        _logger = logger;
+    }
+
+    /// <summary>What the patch did and found.</summary>
+    public PatchReport Report { get; }
+
+    /// <summary>Whether the patch is still active.</summary>
+    public bool IsActive => Volatile.Read(ref _undone) == 0;
+
+    /// <summary>Undoes the patch.</summary>
+    public void Dispose()
+    {
+        if (ReferenceEquals(Compat.Active, this))
+        {
+            Compat.UnpatchClient();
+        }
+    }
+
+    internal void Undo()
+    {
+        if (Interlocked.Exchange(ref _undone, 1) != 0)
+        {
+            return;
+        }
+        foreach (var detour in _detours.Reverse())
+        {
+            detour.Dispose();
+        }
+        Log.Unpatched(_logger);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Pytheus.Backends;
+using Pytheus.Compat.PrometheusNet.Patching;
+using PyRegistry = Pytheus.Registry.CollectorRegistry;
+
+namespace Pytheus.Compat.PrometheusNet;
+
+/// <summary>How <see cref="Compat.PatchClient(PatchOptions?)"/> binds prometheus-net onto Pytheus.</summary>
+public sealed class PatchOptions
+{
+    /// <summary>
+    /// The backend prometheus-net's metrics are stored in. Null means <see cref="Backend.Current"/>, which honours
+    /// <c>PYTHEUS_BACKEND_CLASS</c> and <c>PYTHEUS_BACKEND_CONFIG</c>.
+    /// </summary>
+    public IBackend? Backend { get; set; }
+
+    /// <summary>
+    /// The Pytheus registry that stands for prometheus-net's <c>Metrics.DefaultRegistry</c>. Null means
+    /// <see cref="PyRegistry.Default"/>, so metrics created with either library are exposed together.
+    /// </summary>
+    public PyRegistry? Registry { get; set; }
+
+    /// <summary>
+    /// Name prefixes of process-specific metrics (prometheus-net's default process and runtime metrics): they are kept on
+    /// an in-process backend, because summing CPU time or memory across processes is meaningless.
+    /// </summary>
+    public IList<string> LocalMetricPrefixes { get; } = ["process_", "dotnet_", "prometheus_net_", "system_runtime_"];
+
+    /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>.</summary>
+    public IMethodDetourer? Detourer { get; set; }
+}

@@ -1,1 +1,0 @@
-namespace Pytheus.Compat.PrometheusNet; internal static class Placeholder {}

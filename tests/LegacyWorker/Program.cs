@@ -1,0 +1,60 @@
+// Modes (the result is printed on stdout; exit code 0 = ran to the end):
+//   late <n>   compile a prometheus-net caller before PatchClient(), then call it n times: with tiered compilation off
+//              the caller is optimized with prometheus-net inlined, so those calls escape and must be folded.
+//   load <n>   PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG, then n increments and observations on a
+//              shared series and on one named after WORKER_ID; the backend flushes at process exit.
+//   scrape     PatchClient() on that backend and print the default registry's exposition.
+using LegacyLibrary;
+using Prometheus;
+using Pytheus.Compat.PrometheusNet;
+
+var mode = args[0];
+var n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+switch (mode)
+{
+    case "late":
+    {
+        var child = Metrics.CreateCounter("late_calls_total", "Calls.", "path").WithLabels("hot");
+        HotLoops.IncrementDirect(child, 1);
+        var handle = Compat.PatchClient();
+        HotLoops.IncrementDirect(child, n);
+        Console.WriteLine($"late-signs={handle.Report.LateSigns.Count}");
+        Console.Write(await Export());
+        Console.WriteLine($"escaped-folded={handle.Report.EscapedUpdatesFolded}");
+        break;
+    }
+    case "load":
+    {
+        Compat.PatchClient();
+        var worker = Environment.GetEnvironmentVariable("WORKER_ID") ?? "0";
+        var calls = Metrics.CreateCounter("mp_calls_total", "Calls.", "worker");
+        var latency = Metrics.CreateHistogram("mp_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [0.1, 1] });
+        var shared = calls.WithLabels("all");
+        var own = calls.WithLabels("w" + worker);
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            HotLoops.IncrementDirect(shared, n);
+            HotLoops.IncrementDirect(own, n);
+            HotLoops.Observe(latency, n);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Console.WriteLine("done");
+        break;
+    }
+    case "scrape":
+        Compat.PatchClient();
+        Console.Write(await Export());
+        break;
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}");
+        return 2;
+}
+return 0;
+
+static async Task<string> Export()
+{
+    using var stream = new MemoryStream();
+    await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream);
+    return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+}

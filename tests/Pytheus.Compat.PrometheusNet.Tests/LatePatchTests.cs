@@ -1,0 +1,29 @@
+namespace Pytheus.Compat.PrometheusNet.Tests;
+
+/// <summary>
+/// A caller optimized before PatchClient() keeps prometheus-net inlined: its updates land in prometheus-net's storage.
+/// They must not be lost — folded into the backend at the next export — and the late patch must be reported.
+/// Real child processes, real JIT.
+/// </summary>
+public class LatePatchTests
+{
+    [Fact]
+    public async Task Updates_from_a_caller_optimized_before_the_patch_are_folded_and_reported()
+    {
+        var output = await LegacyWorker.RunAsync(["late", "1000000"], ("DOTNET_TieredCompilation", "0"));
+
+        output.ShouldContain("late_calls_total{path=\"hot\"} 1.000001e+06\n");
+        output.ShouldContain("escaped-folded=1000001\n");
+        output.ShouldNotContain("late-signs=0");
+    }
+
+    [Fact]
+    public async Task Under_default_tiering_only_the_update_made_before_the_patch_is_folded()
+    {
+        var output = await LegacyWorker.RunAsync(["late", "1000000"]);
+
+        output.ShouldContain("late_calls_total{path=\"hot\"} 1.000001e+06\n");
+        output.ShouldContain("escaped-folded=1\n");
+        output.ShouldContain("late-signs=1\n");
+    }
+}
