@@ -17,7 +17,7 @@ namespace Pytheus.Backends.Redis;
 /// <para>
 /// The application never waits on Redis: <c>Inc</c>/<c>Dec</c>/<c>Set</c>/<c>Observe</c> only change this process's
 /// pending state, which a background flusher sends every <see cref="RedisBackendOptions.FlushInterval"/>, before every
-/// scrape, and on <see cref="Dispose"/> / process exit. Each metric family's changes travel as one batch with this
+/// scrape, and on <see cref="Dispose"/>, process exit, SIGTERM and SIGINT. Each metric family's changes travel as one batch with this
 /// process's writer id and a sequence number, applied by a Lua script that skips batches it has already applied — so a
 /// batch whose reply was lost is retried without counting twice. While Redis is unreachable, changes accumulate in
 /// memory (one slot per stored number, not per operation) and are applied when it returns.
