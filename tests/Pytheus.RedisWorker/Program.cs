@@ -6,7 +6,8 @@ using Pytheus.Exposition;
 using Pytheus.Metrics;
 using Pytheus.Registry;
 
-// A worker process of the Redis backend's multi-process tests. Arguments: <port> <key prefix> <worker id> <threads>.
+// A worker process of the Redis backend's multi-process tests.
+// Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50].
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
@@ -15,12 +16,13 @@ var port = int.Parse(args[0], CultureInfo.InvariantCulture);
 var prefix = args[1];
 var id = args[2];
 var threads = int.Parse(args[3], CultureInfo.InvariantCulture);
+var flushIntervalMs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
 
 var backend = new RedisBackend(new RedisBackendOptions
 {
     ConnectionString = $"127.0.0.1:{port},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
     KeyPrefix = prefix,
-    FlushInterval = TimeSpan.FromMilliseconds(50),
+    FlushInterval = TimeSpan.FromMilliseconds(flushIntervalMs),
     ScrapeTimeout = TimeSpan.FromSeconds(2),
     ShutdownTimeout = TimeSpan.FromSeconds(20),
 });
@@ -112,6 +114,15 @@ while ((command = Console.ReadLine()) is not null && command != "stop")
     if (command == "mark")
     {
         Console.WriteLine("mark " + Enumerable.Range(0, threads).Sum(t => Volatile.Read(ref ops[t])));
+    }
+    else if (command == "quiesce")
+    {
+        // Stop writing but keep the backend undisposed: the test then sends SIGTERM, and only the backend's
+        // ProcessExit handler can deliver what is still pending.
+        Volatile.Write(ref stop, true);
+        workers.ForEach(w => w.Join());
+        scraper.Join();
+        Console.WriteLine($"quiesced {string.Join(',', ops)} errors={errors}");
     }
 }
 Volatile.Write(ref stop, true);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pytheus.Metrics;
@@ -16,7 +17,7 @@ namespace Pytheus.Backends.Redis;
 /// <para>
 /// The application never waits on Redis: <c>Inc</c>/<c>Dec</c>/<c>Set</c>/<c>Observe</c> only change this process's
 /// pending state, which a background flusher sends every <see cref="RedisBackendOptions.FlushInterval"/>, before every
-/// scrape, and on <see cref="Dispose"/> / process exit. Each metric family's changes travel as one batch with this
+/// scrape, and on <see cref="Dispose"/>, process exit, SIGTERM and SIGINT. Each metric family's changes travel as one batch with this
 /// process's writer id and a sequence number, applied by a Lua script that skips batches it has already applied — so a
 /// batch whose reply was lost is retried without counting twice. While Redis is unreachable, changes accumulate in
 /// memory (one slot per stored number, not per operation) and are applied when it returns.
@@ -39,6 +40,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _ttlSeconds;
     private readonly Task _flusher;
+    private readonly PosixSignalRegistration?[] _signals;
     private int _wakeRequested;
     private int _disposed;
     private bool _failing;
@@ -82,6 +84,8 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         Metrics = new RedisBackendMetrics(this);
         Log.Started(_logger, WriterId, KeyPrefix, options.FlushInterval.TotalMilliseconds);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        // Without a host that handles them, SIGTERM and SIGINT end a .NET process without raising ProcessExit.
+        _signals = [RegisterSignal(PosixSignal.SIGTERM), RegisterSignal(PosixSignal.SIGINT)];
         _flusher = Task.Run(FlushLoopAsync);
     }
 
@@ -212,6 +216,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             return;
         }
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        DisposeSignals();
         _stopping.Cancel();
         // The final flush runs on the thread pool; this thread only waits, bounded, so no context can deadlock it.
         Task.Run(ShutdownAsync).Wait();
@@ -225,6 +230,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             return;
         }
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        DisposeSignals();
         _stopping.Cancel();
         await ShutdownAsync().ConfigureAwait(false);
     }
@@ -455,34 +461,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         {
             // The loop is stopping; the final flush below still runs within the remaining budget.
         }
-        Exception? failure = null;
-        using (var limit = new CancellationTokenSource(Remaining(deadline, budget)))
-        {
-            try
-            {
-                await _flushGate.WaitAsync(limit.Token).ConfigureAwait(false);
-                try
-                {
-                    while (true)
-                    {
-                        failure = await FlushCoreAsync(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
-                        if (failure is null || !_families.Values.Any(f => f.Unacknowledged is not null))
-                        {
-                            break;
-                        }
-                        await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    _flushGate.Release();
-                }
-            }
-            catch (OperationCanceledException e)
-            {
-                failure ??= e;
-            }
-        }
+        var failure = await FlushWithinAsync(Remaining(deadline, budget)).ConfigureAwait(false);
         var pending = PendingSeries();
         if (pending > 0)
         {
@@ -492,6 +471,69 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         {
             await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
             _connection.Result.Dispose();
+        }
+    }
+
+    /// <summary>Flushes, retrying what stays unconfirmed, until everything is confirmed or <paramref name="budget"/> is spent.</summary>
+    private async Task<Exception?> FlushWithinAsync(TimeSpan budget)
+    {
+        Exception? failure = null;
+        using var limit = new CancellationTokenSource(budget);
+        try
+        {
+            await _flushGate.WaitAsync(limit.Token).ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    failure = await FlushCoreAsync(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+                    if (failure is null || !_families.Values.Any(f => f.Unacknowledged is not null))
+                    {
+                        return failure;
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _flushGate.Release();
+            }
+        }
+        catch (OperationCanceledException e)
+        {
+            return failure ?? e;
+        }
+    }
+
+    private PosixSignalRegistration? RegisterSignal(PosixSignal signal)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, OnTerminationSignal);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Flushes (without disposing) when the process is asked to stop: if nobody cancels the signal the process ends right
+    /// after its handlers, and if a host does (to shut down gracefully), the backend keeps working until its disposal.
+    /// </summary>
+    private void OnTerminationSignal(PosixSignalContext context)
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            Task.Run(() => FlushWithinAsync(_options.ShutdownTimeout)).Wait();
+        }
+    }
+
+    private void DisposeSignals()
+    {
+        foreach (var registration in _signals)
+        {
+            registration?.Dispose();
         }
     }
 

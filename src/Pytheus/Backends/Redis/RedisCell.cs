@@ -112,6 +112,13 @@ internal sealed class RedisCell : IValueStore
     /// </summary>
     public bool TryDrain(out bool isSet, out double value)
     {
+        if (Volatile.Read(ref _pendingBits) == 0 && !Volatile.Read(ref _pendingIsSet) && _announced)
+        {
+            // Idle cells cost no lock; a change racing with this check is simply picked up by the next flush.
+            isSet = false;
+            value = 0;
+            return false;
+        }
         lock (_gate)
         {
             var delta = BitConverter.Int64BitsToDouble(Interlocked.Exchange(ref _pendingBits, 0));

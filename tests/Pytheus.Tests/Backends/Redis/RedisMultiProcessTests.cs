@@ -47,6 +47,32 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
         AssertTotals(redis, results);
     }
 
+    [Fact]
+    public async Task Sigterm_flushes_what_the_process_had_pending()
+    {
+        // A flush interval of an hour: only scrapes and the exit flush write to Redis.
+        using var worker = new Worker(Server.Port, Prefix, "term", 2, flushIntervalMs: 3_600_000);
+        worker.ReadLine().ShouldBe("ready", worker.Diagnostics);
+        await Task.Delay(300);
+        worker.Send("quiesce");
+        var line = worker.ReadLine();
+        line.ShouldStartWith("quiesced ", customMessage: worker.Diagnostics);
+        line.ShouldEndWith(" errors=0");
+        var ops = line.Split(' ')[1].Split(',').Select(n => long.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+
+        worker.Terminate();
+
+        var reader = NewBackend();
+        var registry = new CollectorRegistry();
+        using (Pytheus.Backends.Backend.BeginScope(reader))
+        {
+            new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
+        }
+        var text = Scrape(registry);
+        RedisBackendTests.Value(text, "mp_requests_total{route=\"shared\"}").ShouldBe(ops.Sum());
+        RedisBackendTests.Value(text, "mp_requests_total{route=\"wterm\"}").ShouldBe(2 * ops.Sum());
+    }
+
     private async Task<List<WorkerResult>> RunWorkers(RedisServer redis, Func<List<Worker>, Task> during)
     {
         var workers = Enumerable.Range(0, Workers).Select(i => new Worker(redis.Port, Prefix, i.ToString(CultureInfo.InvariantCulture), ThreadsPerWorker)).ToList();
@@ -115,7 +141,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
         private readonly StringBuilder _errors = new();
         private readonly string _id;
 
-        public Worker(int port, string prefix, string id, int threads)
+        public Worker(int port, string prefix, string id, int threads, int flushIntervalMs = 50)
         {
             _id = id;
             var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -125,7 +151,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { WorkerPath, port.ToString(CultureInfo.InvariantCulture), prefix, id, threads.ToString(CultureInfo.InvariantCulture) })
+            foreach (var arg in new[] { WorkerPath, port.ToString(CultureInfo.InvariantCulture), prefix, id, threads.ToString(CultureInfo.InvariantCulture), flushIntervalMs.ToString(CultureInfo.InvariantCulture) })
             {
                 info.ArgumentList.Add(arg);
             }
@@ -195,6 +221,16 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
             var line = ReadLine();
             line.ShouldStartWith("mark ");
             return long.Parse(line[5..], CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Sends SIGTERM (a graceful stop: .NET raises ProcessExit) and waits for the exit.</summary>
+        public void Terminate()
+        {
+            using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+            _process.WaitForExit(30_000).ShouldBeTrue(Diagnostics);
         }
 
         public WorkerResult Finish()
