@@ -27,8 +27,7 @@ switch (mode)
     {
         Compat.PatchClient();
         var worker = Environment.GetEnvironmentVariable("WORKER_ID") ?? "0";
-        var calls = Metrics.CreateCounter("mp_calls_total", "Calls.", "worker");
-        var latency = Metrics.CreateHistogram("mp_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [0.1, 1] });
+        var (calls, latency) = SharedMetrics();
         var shared = calls.WithLabels("all");
         var own = calls.WithLabels("w" + worker);
         var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
@@ -43,7 +42,9 @@ switch (mode)
         break;
     }
     case "scrape":
+        // Like any copy of the service, the scraping process defines the same metrics (and updates none of them).
         Compat.PatchClient();
+        SharedMetrics();
         Console.Write(await Export());
         break;
     default:
@@ -51,6 +52,10 @@ switch (mode)
         return 2;
 }
 return 0;
+
+static (Counter Calls, Histogram Latency) SharedMetrics() =>
+    (Metrics.CreateCounter("mp_calls_total", "Calls.", "worker"),
+     Metrics.CreateHistogram("mp_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [0.1, 1] }));
 
 static async Task<string> Export()
 {
