@@ -11,6 +11,8 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 using StackExchange.Redis;
 
+using Pytheus.Tests.Backends.Redis;
+
 namespace Pytheus.AspNetCore.Tests.Redis;
 
 /// <summary>
