@@ -39,6 +39,8 @@ public static class Compat
             }
             options ??= new PatchOptions();
             var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
+            // Everything that can refuse (platform, prometheus-net build, backend configuration) runs before anything changes.
+            var detourer = options.Detourer ?? MethodDetourer.Create();
             var backend = options.Backend ?? PyBackend.Current;
             var registry = options.Registry ?? PyRegistry.Default;
             // Patching again onto the same backend and registry keeps the bindings, so series continue where they were.
@@ -51,7 +53,6 @@ public static class Compat
             var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
             PatchState.Activate(binder, new Exporter(internals, synchronizer));
 
-            var detourer = options.Detourer ?? MethodDetourer.Create();
             var detours = new List<IMethodDetour>();
             try
             {
