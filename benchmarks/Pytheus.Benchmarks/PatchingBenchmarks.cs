@@ -18,7 +18,7 @@ namespace Pytheus.Benchmarks;
 /// prometheus-net calls after <c>PatchCompat.PatchClient()</c> (on the in-process backend and on Redis) vs the same calls
 /// unpatched. Patching is process-wide, and BenchmarkDotNet runs each case in its own process: each setup patches (or
 /// not) only its own case, before the benchmark method is JIT-compiled. Every setup checks its state — an unpatched case
-/// fails if a patch is active, a patched case fails in cleanup if its calls did not reach the Pytheus metric — so these
+/// fails if a patch is active or its calls did not reach prometheus-net's own storage, a patched case fails if they did — so these
 /// figures cannot be produced by <c>--inProcess</c> runs, which would mix the states.
 /// </summary>
 [MemoryDiagnoser]
@@ -29,8 +29,8 @@ public class PatchingBenchmarks
     private const int Ops = 1000;
 
     private readonly double[] _samples = Enumerable.Range(0, 1024).Select(i => i * 12.0 / 1024).ToArray();
-    private Counter.Child _counter = null!;
-    private Histogram.Child _histogram = null!;
+    private Counter.Child? _counter;
+    private Histogram.Child? _histogram;
     private PyRegistry? _registry;
     private IBackend? _backend;
     private LocalRedisServer? _server;
@@ -70,18 +70,33 @@ public class PatchingBenchmarks
     public void Cleanup()
     {
         _detour?.Dispose();
+        if (_counter is null)
+        {
+            return;
+        }
+        // prometheus-net's own storage behind its API: untouched when patched, written when not.
+        var stored = StoredValue(_counter, "_value") + StoredValue(_histogram!, "_sum");
         if (_registry is not null)
         {
-            var reached = _registry.Collectors.OfType<Pytheus.Metrics.MetricFamily>()
-                .SelectMany(f => f.CollectLocal()).Sum(s => s.Values.Sum());
             PatchCompat.UnpatchClient();
             (_backend as IDisposable)?.Dispose();
             _server?.Dispose();
-            if (!(reached > Ops))
+            if (stored != 0)
             {
-                throw new InvalidOperationException("The patched calls did not reach the Pytheus metrics.");
+                throw new InvalidOperationException("Patched calls reached prometheus-net's own storage: they were not redirected.");
             }
         }
+        else if (stored == 0)
+        {
+            throw new InvalidOperationException("Unpatched calls did not reach prometheus-net's own storage.");
+        }
+    }
+
+    private static double StoredValue(object child, string field)
+    {
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        var boxed = child.GetType().GetField(field, Private)!.GetValue(child)!;
+        return BitConverter.Int64BitsToDouble((long)boxed.GetType().GetField("_value", Private)!.GetValue(boxed)!);
     }
 
     [BenchmarkCategory("Counter.Inc"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
@@ -111,13 +126,13 @@ public class PatchingBenchmarks
 
     private void IncLoop()
     {
-        var c = _counter;
+        var c = _counter!;
         for (var i = 0; i < Ops; i++) c.Inc();
     }
 
     private void ObserveLoop()
     {
-        var h = _histogram;
+        var h = _histogram!;
         var s = _samples;
         for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
     }
