@@ -1,75 +1,162 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Prometheus;
+using Pytheus.Backends;
+using Pytheus.Backends.InProcess;
+using Pytheus.Backends.Redis;
+using Pytheus.Compat.PrometheusNet;
 using Pytheus.Compat.PrometheusNet.Patching;
+using PatchCompat = Pytheus.Compat.PrometheusNet.Compat;
+using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Benchmarks;
 
+// RESULTS-BEGIN
+// RESULTS-END
+
 /// <summary>
-/// Cost of a call through a detour vs the same call unpatched. BenchmarkDotNet runs each benchmark in its own
-/// process, so the detour applied in a "Patched" setup never affects an "Unpatched" one. The detours are applied
-/// before the benchmark loops are compiled, as PatchClient() does at start-up.
-/// Results (ShortRun, .NET 10.0.12, 2-core AMD EPYC, linux-x64) are in docs/patching.md.
+/// prometheus-net calls after <c>PatchCompat.PatchClient()</c> (on the in-process backend and on Redis) vs the same calls
+/// unpatched. Patching is process-wide, and BenchmarkDotNet runs each case in its own process: each setup patches (or
+/// not) only its own case, before the benchmark method is JIT-compiled. Every setup checks its state — an unpatched case
+/// fails if a patch is active or its calls did not reach prometheus-net's own storage, a patched case fails if they did — so these
+/// figures cannot be produced by <c>--inProcess</c> runs, which would mix the states.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class PatchingBenchmarks
 {
-    private const int Calls = 1000;
-    private Counter.Child _child = null!;
+    private const int Ops = 1000;
+
+    private readonly double[] _samples = Enumerable.Range(0, 1024).Select(i => i * 12.0 / 1024).ToArray();
+    private Counter.Child? _counter;
+    private Histogram.Child? _histogram;
+    private PyRegistry? _registry;
+    private IBackend? _backend;
+    private LocalRedisServer? _server;
     private IMethodDetour? _detour;
 
-    [GlobalSetup(Targets = [nameof(CounterChildInc_Unpatched), nameof(SampleAdd_Unpatched)])]
-    public void SetupUnpatched() =>
-        _child = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()).CreateCounter("bench_total", "b", "l").WithLabels("a");
-
-    [GlobalSetup(Targets = [nameof(CounterChildInc_Patched)])]
-    public void SetupCounterPatched()
+    [GlobalSetup(Targets = [nameof(CounterInc_Unpatched), nameof(HistogramObserve_Unpatched), nameof(SampleAdd_Unpatched)])]
+    public void SetupUnpatched()
     {
-        SetupUnpatched();
-        _detour = MethodDetourer.Create().Redirect(
-            typeof(Counter.Child).GetMethod("Inc", [typeof(double), typeof(Exemplar)])!,
-            typeof(BenchReplacements).GetMethod(nameof(BenchReplacements.CounterInc))!);
+        if (PatchCompat.Active is not null)
+        {
+            throw new InvalidOperationException("An unpatched case runs in a patched process.");
+        }
+        CreatePrometheusNetMetrics();
+    }
+
+    [GlobalSetup(Targets = [nameof(CounterInc_PatchedInProcess), nameof(HistogramObserve_PatchedInProcess)])]
+    public void SetupPatchedInProcess() => Patch(new InProcessBackend());
+
+    [GlobalSetup(Targets = [nameof(CounterInc_PatchedRedis), nameof(HistogramObserve_PatchedRedis)])]
+    public void SetupPatchedRedis()
+    {
+        _server = new LocalRedisServer();
+        Patch(new RedisBackend(new RedisBackendOptions
+        {
+            ConnectionString = _server.ConnectionString,
+            KeyPrefix = "bench",
+            FlushInterval = TimeSpan.FromSeconds(1),
+        }));
     }
 
     [GlobalSetup(Targets = [nameof(SampleAdd_Patched)])]
-    public void SetupSamplePatched()
-    {
-        SetupUnpatched();
-        _detour = MethodDetourer.Create().Redirect(
-            typeof(BenchSample).GetMethod(nameof(BenchSample.Add))!,
-            typeof(BenchReplacements).GetMethod(nameof(BenchReplacements.Add))!);
-    }
+    public void SetupSamplePatched() => _detour = MethodDetourer.Create().Redirect(
+        typeof(BenchSample).GetMethod(nameof(BenchSample.Add))!,
+        typeof(BenchReplacements).GetMethod(nameof(BenchReplacements.Add))!);
 
     [GlobalCleanup]
-    public void Cleanup() => _detour?.Dispose();
-
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public void CounterChildInc_Unpatched()
+    public void Cleanup()
     {
-        for (var i = 0; i < Calls; i++)
+        _detour?.Dispose();
+        if (_counter is null)
         {
-            _child.Inc();
+            return;
+        }
+        // prometheus-net's own storage behind its API: untouched when patched, written when not.
+        var stored = StoredValue(_counter, "_value") + StoredValue(_histogram!, "_sum");
+        if (_registry is not null)
+        {
+            PatchCompat.UnpatchClient();
+            (_backend as IDisposable)?.Dispose();
+            _server?.Dispose();
+            if (stored != 0)
+            {
+                throw new InvalidOperationException("Patched calls reached prometheus-net's own storage: they were not redirected.");
+            }
+        }
+        else if (stored == 0)
+        {
+            throw new InvalidOperationException("Unpatched calls did not reach prometheus-net's own storage.");
         }
     }
 
-    /// <summary>Counter.Child.Inc redirected to a replacement that does one interlocked increment.</summary>
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public void CounterChildInc_Patched()
+    private static double StoredValue(object child, string field)
     {
-        for (var i = 0; i < Calls; i++)
-        {
-            _child.Inc();
-        }
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        var boxed = child.GetType().GetField(field, Private)!.GetValue(child)!;
+        return BitConverter.Int64BitsToDouble((long)boxed.GetType().GetField("_value", Private)!.GetValue(boxed)!);
     }
 
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public int SampleAdd_Unpatched() => BenchSample.Loop(Calls);
+    [BenchmarkCategory("Counter.Inc"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void CounterInc_Unpatched() => IncLoop();
 
-    /// <summary>A trivial method redirected to an equally trivial replacement: the pure cost of the detour.</summary>
-    [Benchmark(OperationsPerInvoke = Calls)]
-    public int SampleAdd_Patched() => BenchSample.Loop(Calls);
+    [BenchmarkCategory("Counter.Inc"), Benchmark(OperationsPerInvoke = Ops)]
+    public void CounterInc_PatchedInProcess() => IncLoop();
+
+    [BenchmarkCategory("Counter.Inc"), Benchmark(OperationsPerInvoke = Ops)]
+    public void CounterInc_PatchedRedis() => IncLoop();
+
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void HistogramObserve_Unpatched() => ObserveLoop();
+
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(OperationsPerInvoke = Ops)]
+    public void HistogramObserve_PatchedInProcess() => ObserveLoop();
+
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(OperationsPerInvoke = Ops)]
+    public void HistogramObserve_PatchedRedis() => ObserveLoop();
+
+    [BenchmarkCategory("Detour only"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public int SampleAdd_Unpatched() => BenchSample.Loop(Ops);
+
+    /// <summary>A trivial method redirected to an equally trivial replacement: the pure cost of a detour.</summary>
+    [BenchmarkCategory("Detour only"), Benchmark(OperationsPerInvoke = Ops)]
+    public int SampleAdd_Patched() => BenchSample.Loop(Ops);
+
+    private void IncLoop()
+    {
+        var c = _counter!;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
+
+    private void ObserveLoop()
+    {
+        var h = _histogram!;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    private void Patch(IBackend backend)
+    {
+        _backend = backend;
+        _registry = new PyRegistry();
+        PatchCompat.PatchClient(new PatchOptions { Backend = backend, Registry = _registry });
+        CreatePrometheusNetMetrics();
+    }
+
+    private void CreatePrometheusNetMetrics()
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
+        _counter = factory.CreateCounter("bench_patched_total", "c", "l").WithLabels("a");
+        _histogram = factory.CreateHistogram("bench_patched_seconds", "h", new HistogramConfiguration
+        {
+            LabelNames = ["l"], Buckets = [.. Pytheus.Metrics.Buckets.Default],
+        }).WithLabels("a");
+    }
 }
 
-/// <summary>Target of the "pure detour cost" benchmark.</summary>
+/// <summary>Target of the "detour only" benchmark.</summary>
 public static class BenchSample
 {
     public static int Add(int x) => x + 1;
@@ -86,12 +173,8 @@ public static class BenchSample
     }
 }
 
-/// <summary>Replacements for <see cref="PatchingBenchmarks"/>.</summary>
+/// <summary>Replacement for <see cref="BenchSample.Add"/>.</summary>
 public static class BenchReplacements
 {
-    public static long Count;
-
-    public static void CounterInc(Counter.Child self, double increment, Exemplar? exemplar) => Interlocked.Increment(ref Count);
-
     public static int Add(int x) => x + 1;
 }

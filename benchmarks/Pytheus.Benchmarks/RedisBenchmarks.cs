@@ -1,83 +1,76 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using Pytheus.Backends;
+using BenchmarkDotNet.Configs;
+using Prometheus;
 using Pytheus.Backends.InProcess;
 using Pytheus.Backends.Redis;
 using Pytheus.Exposition;
-using Pytheus.Registry;
+using Py = Pytheus.Metrics;
+using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Benchmarks;
 
-// Latest results — `dotnet run -c Release -- --filter '*RedisBenchmarks*' --job short`
-// AMD EPYC 2.10GHz, 2 cores, Debian 12, .NET 10.0.12, BenchmarkDotNet 0.15.8, Redis 7.0.15 on loopback on the same cores,
-// machine shared with other builds (load average 7-19): noisy, pessimistic. Mirrored in docs/redis-backend.md.
-//
-// | Method                    | Mean         | Error        | StdDev      | Ratio  | Allocated |
-// |-------------------------- |-------------:|-------------:|------------:|-------:|----------:|
-// | PrometheusNet_Inc         |     9.733 ns |    20.415 ns |    1.119 ns |   1.00 |         - |
-// | InProcess_Inc             |     6.972 ns |    16.800 ns |    0.921 ns |   0.72 |         - |
-// | Redis_Inc                 |     6.001 ns |     0.926 ns |    0.051 ns |   0.62 |         - |
-// | Redis_Flush_per_series    |  2,069.895 ns | 1,064.450 ns |   58.346 ns |    215 |     245 B |
-// | Redis_Scrape_10000_series | 22,017,624 ns | 3,476,870 ns | 190,579 ns |        |   5.18 MB |
-//
-// Flush: ~480,000 series/s in one pipelined round trip; scrape of 10,000 series: 22 ms (target < 50 ms).
+// RESULTS-BEGIN
+// RESULTS-END
 
 /// <summary>
-/// The Redis backend's costs: the hot path (<c>Inc</c>) against the in-process backend and prometheus-net in the same
-/// run, the flush (per series sent), and a scrape of 10,000 series. Starts its own redis-server on a free loopback port.
+/// The Redis backend's costs against a real local redis-server (started here, on a free loopback port, and stopped in
+/// cleanup): the hot path (<c>Inc</c>, <c>Observe</c>) against the in-process backend and prometheus-net in the same run,
+/// the flush (time per series sent), and a scrape of 10,000 series. prometheus-net is the baseline of each category.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class RedisBenchmarks
 {
+    private const int Ops = 1000;
     private const int Series = 10_000;
 
-    private Process? _redis;
-    private string? _directory;
+    private LocalRedisServer? _server;
     private RedisBackend? _backend;
-    private Pytheus.Metrics.Counter? _redisCounter;
-    private Pytheus.Metrics.Counter? _inProcessCounter;
-    private Prometheus.Counter? _prometheusNetCounter;
-    private Pytheus.Metrics.Counter[] _flushSeries = [];
-    private CollectorRegistry? _scrapeRegistry;
+    private Py.Counter _redisCounter = null!;
+    private Py.Counter _inProcessCounter = null!;
+    private Counter.Child _pnCounter = null!;
+    private Py.Histogram _redisHistogram = null!;
+    private Py.Histogram _inProcessHistogram = null!;
+    private Histogram.Child _pnHistogram = null!;
+    private Py.Counter[] _flushSeries = [];
+    private PyRegistry _scrapeRegistry = null!;
+    private readonly double[] _samples = Enumerable.Range(0, 1024).Select(i => i * 12.0 / 1024).ToArray();
 
     [GlobalSetup]
     public void Setup()
     {
-        var port = FreePort();
-        _directory = Directory.CreateTempSubdirectory("pytheus-bench-redis-").FullName;
-        _redis = Process.Start(new ProcessStartInfo("/usr/bin/redis-server",
-            $"--port {port} --bind 127.0.0.1 --dir {_directory} --save \"\" --appendonly no --loglevel warning")
-        {
-            RedirectStandardOutput = true,
-        })!;
-        WaitForRedis(port);
-
+        _server = new LocalRedisServer();
         _backend = new RedisBackend(new RedisBackendOptions
         {
-            ConnectionString = $"127.0.0.1:{port}",
+            ConnectionString = _server.ConnectionString,
             KeyPrefix = "bench",
             FlushInterval = TimeSpan.FromSeconds(1),
         });
-        using (Backend.BeginScope(_backend))
+        _redisCounter = new Py.Counter("bench_redis_total", "Inc on Redis", ["l"], registry: new PyRegistry(), backend: _backend)
+            .WithLabelValues("a");
+        _redisHistogram = new Py.Histogram("bench_redis_seconds", "Observe on Redis", ["l"], registry: new PyRegistry(), backend: _backend)
+            .WithLabelValues("a");
+        var flushFamily = new Py.Counter("bench_flush_total", "Flush", ["id"], registry: new PyRegistry(), backend: _backend);
+        _flushSeries = Enumerable.Range(0, Series).Select(i => flushFamily.WithLabelValues(i.ToString("D5"))).ToArray();
+        _scrapeRegistry = new PyRegistry();
+        var scraped = new Py.Counter("bench_scrape_total", "Scrape", ["path", "code"], registry: _scrapeRegistry, backend: _backend);
+        for (var i = 0; i < Series; i++)
         {
-            _redisCounter = new Pytheus.Metrics.Counter("bench_redis_total", "Inc on the Redis backend", registry: new CollectorRegistry());
-            var flushFamily = new Pytheus.Metrics.Counter("bench_flush_total", "Flush", ["id"], registry: new CollectorRegistry());
-            _flushSeries = Enumerable.Range(0, Series).Select(i => flushFamily.WithLabelValues(i.ToString("D5"))).ToArray();
-            _scrapeRegistry = new CollectorRegistry();
-            var scraped = new Pytheus.Metrics.Counter("bench_scrape_total", "Scrape", ["path", "code"], registry: _scrapeRegistry);
-            for (var i = 0; i < Series; i++)
-            {
-                scraped.WithLabelValues($"/api/v1/items/{i / 10}", (200 + i % 10).ToString()).Inc(i);
-            }
+            scraped.WithLabelValues($"/api/v1/items/{i / 10}", (200 + i % 10).ToString()).Inc(i);
         }
-        using (Backend.BeginScope(new InProcessBackend()))
+
+        var local = new InProcessBackend();
+        _inProcessCounter = new Py.Counter("bench_local_total", "Inc in process", ["l"], registry: new PyRegistry(), backend: local)
+            .WithLabelValues("a");
+        _inProcessHistogram = new Py.Histogram("bench_local_seconds", "Observe in process", ["l"], registry: new PyRegistry(), backend: local)
+            .WithLabelValues("a");
+        var pn = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
+        _pnCounter = pn.CreateCounter("bench_prometheus_net_total", "Inc on prometheus-net", "l").WithLabels("a");
+        _pnHistogram = pn.CreateHistogram("bench_prometheus_net_seconds", "Observe on prometheus-net", new HistogramConfiguration
         {
-            _inProcessCounter = new Pytheus.Metrics.Counter("bench_local_total", "Inc in process", registry: new CollectorRegistry());
-        }
-        _prometheusNetCounter = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())
-            .CreateCounter("bench_prometheus_net_total", "Inc on prometheus-net");
+            LabelNames = ["l"], Buckets = [.. Py.Buckets.Default],
+        }).WithLabels("a");
         _backend.FlushAsync().GetAwaiter().GetResult();
     }
 
@@ -85,31 +78,59 @@ public class RedisBenchmarks
     public void Cleanup()
     {
         _backend?.Dispose();
-        if (_redis is { HasExited: false })
-        {
-            _redis.Kill();
-            _redis.WaitForExit();
-        }
-        if (_directory is not null)
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _server?.Dispose();
     }
 
-    /// <summary>prometheus-net's in-process <c>Counter.Inc()</c>: the reference.</summary>
-    [Benchmark(Baseline = true)]
-    public void PrometheusNet_Inc() => _prometheusNetCounter!.Inc();
+    /// <summary>prometheus-net's in-process <c>Counter.Child.Inc()</c>: the reference.</summary>
+    [BenchmarkCategory("Counter.Inc"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_Inc()
+    {
+        var c = _pnCounter;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
 
-    /// <summary>Pytheus <c>Counter.Inc()</c> on the in-process backend.</summary>
-    [Benchmark]
-    public void InProcess_Inc() => _inProcessCounter!.Inc();
+    [BenchmarkCategory("Counter.Inc"), Benchmark(OperationsPerInvoke = Ops)]
+    public void InProcess_Inc()
+    {
+        var c = _inProcessCounter;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
 
     /// <summary>Pytheus <c>Counter.Inc()</c> on the Redis backend (the flusher runs in the background).</summary>
-    [Benchmark]
-    public void Redis_Inc() => _redisCounter!.Inc();
+    [BenchmarkCategory("Counter.Inc"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Redis_Inc()
+    {
+        var c = _redisCounter;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
 
-    /// <summary>Changes 10,000 series and flushes them: time per series sent (one pipelined round trip per flush).</summary>
-    [Benchmark(OperationsPerInvoke = Series)]
+    /// <summary>Histogram with Pytheus's default bounds (11 + <c>+Inf</c>) in all three.</summary>
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_Observe()
+    {
+        var h = _pnHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(OperationsPerInvoke = Ops)]
+    public void InProcess_Observe()
+    {
+        var h = _inProcessHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Histogram.Observe"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Redis_Observe()
+    {
+        var h = _redisHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    /// <summary>Changes 10,000 series and flushes them: time per series sent (series/s = 1e9 / this figure in ns).</summary>
+    [BenchmarkCategory("Redis flush"), Benchmark(OperationsPerInvoke = Series)]
     public void Redis_Flush_per_series()
     {
         foreach (var series in _flushSeries)
@@ -120,32 +141,6 @@ public class RedisBenchmarks
     }
 
     /// <summary>A scrape of 10,000 series (one family) from Redis, rendered as text.</summary>
-    [Benchmark]
-    public string Redis_Scrape_10000_series() => MetricsExposition.GenerateMetricsAsync(_scrapeRegistry).GetAwaiter().GetResult();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void WaitForRedis(int port)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(20);
-            }
-        }
-        throw new InvalidOperationException($"redis-server did not start on port {port}");
-    }
+    [BenchmarkCategory("Redis scrape"), Benchmark]
+    public string Redis_Scrape_10000_series() => MetricsExposition.GenerateMetrics(_scrapeRegistry);
 }

@@ -16,10 +16,20 @@ public static class MetricsExposition
     public static async Task<string> GenerateMetricsAsync(
         CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText, CancellationToken cancellationToken = default)
     {
-        var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, cancellationToken).ConfigureAwait(false);
-        var writer = new StringWriter();
-        Write(writer, metrics, format);
-        return writer.ToString();
+        var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, liveLocal: true, cancellationToken).ConfigureAwait(false);
+        if (format == ExpositionFormat.OpenMetrics)
+        {
+            var writer = new StringWriter();
+            Write(writer, metrics, format);
+            return writer.ToString();
+        }
+        using var utf8 = new Utf8TextWriter(64 * 1024);
+        foreach (var metric in metrics)
+        {
+            TextFormat.WriteHeader(utf8, metric);
+            TextFormat.WriteSeries(utf8, metric, 0, int.MaxValue);
+        }
+        return Utf8NoBom.GetString(utf8.WrittenSpan);
     }
 
     /// <summary>
@@ -32,7 +42,7 @@ public static class MetricsExposition
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, cancellationToken).ConfigureAwait(false);
+        var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, liveLocal: true, cancellationToken).ConfigureAwait(false);
         await WriteAsync(destination, metrics, format, cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,30 +56,52 @@ public static class MetricsExposition
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(metrics);
         const int chunk = 64 * 1024;
+        if (format == ExpositionFormat.OpenMetrics)
+        {
+            await WriteOpenMetricsAsync(destination, metrics, chunk, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // The Prometheus text format is written straight to UTF-8 bytes, drained every ~64 KiB, also within a family.
+        using var utf8 = new Utf8TextWriter(chunk + 4096);
+        foreach (var metric in metrics)
+        {
+            TextFormat.WriteHeader(utf8, metric);
+            var next = 0;
+            do
+            {
+                next = TextFormat.WriteSeries(utf8, metric, next, chunk);
+                if (utf8.Length >= chunk)
+                {
+                    await destination.WriteAsync(utf8.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    utf8.Clear();
+                }
+            }
+            while (next < metric.Series.Count);
+        }
+        if (utf8.Length > 0)
+        {
+            await destination.WriteAsync(utf8.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteOpenMetricsAsync(
+        Stream destination, IReadOnlyList<MetricSnapshot> metrics, int chunk, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream(chunk + 4096);
         var writer = new StreamWriter(buffer, Utf8NoBom, bufferSize: 16 * 1024, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
             foreach (var metric in metrics)
             {
-                if (format == ExpositionFormat.OpenMetrics)
-                {
-                    OpenMetricsFormat.WriteFamily(writer, metric);
-                }
-                else
-                {
-                    TextFormat.WriteFamily(writer, metric);
-                }
+                OpenMetricsFormat.WriteFamily(writer, metric);
                 writer.Flush();
                 if (buffer.Length >= chunk)
                 {
                     await DrainAsync(buffer, destination, cancellationToken).ConfigureAwait(false);
                 }
             }
-            if (format == ExpositionFormat.OpenMetrics)
-            {
-                OpenMetricsFormat.WriteEnd(writer);
-            }
+            OpenMetricsFormat.WriteEnd(writer);
             writer.Flush();
         }
         await DrainAsync(buffer, destination, cancellationToken).ConfigureAwait(false);

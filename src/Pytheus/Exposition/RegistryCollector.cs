@@ -11,8 +11,15 @@ namespace Pytheus.Exposition;
 public static class RegistryCollector
 {
     /// <summary>Collects every family of <paramref name="registry"/>, in registration order.</summary>
-    public static async Task<IReadOnlyList<MetricSnapshot>> CollectAsync(
-        CollectorRegistry registry, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<MetricSnapshot>> CollectAsync(
+        CollectorRegistry registry, CancellationToken cancellationToken = default) => CollectAsync(registry, liveLocal: false, cancellationToken);
+
+    /// <summary>
+    /// Collects every family; with <paramref name="liveLocal"/>, local series are read while being written instead of
+    /// now (for a scrape written at once: no allocation per series). Remote families are always read now.
+    /// </summary>
+    internal static async Task<IReadOnlyList<MetricSnapshot>> CollectAsync(
+        CollectorRegistry registry, bool liveLocal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var entries = new List<(string Name, MetricFamily Family)>();
@@ -45,7 +52,7 @@ public static class RegistryCollector
         var result = new MetricSnapshot[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
-            result[i] = new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? entries[i].Family.CollectLocal());
+            result[i] = new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? (liveLocal ? entries[i].Family.CollectLocalLive() : entries[i].Family.CollectLocal()));
         }
         return result;
     }

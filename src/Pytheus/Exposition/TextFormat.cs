@@ -1,3 +1,4 @@
+using System.Text;
 using Pytheus.Metrics;
 
 namespace Pytheus.Exposition;
@@ -57,6 +58,145 @@ public static class TextFormat
                     break;
             }
         }
+    }
+
+    /// <summary>Writes a family's <c># HELP</c> and <c># TYPE</c> lines in UTF-8.</summary>
+    internal static void WriteHeader(Utf8TextWriter writer, MetricSnapshot metric)
+    {
+        writer.Write("# HELP "u8);
+        writer.Write(metric.Name);
+        writer.Write((byte)' ');
+        writer.WriteEscaped(metric.Family.Help, escapeQuote: false);
+        writer.Write("\n# TYPE "u8);
+        writer.Write(metric.Name);
+        writer.Write((byte)' ');
+        writer.Write(TypeName(metric.Family.Type));
+        writer.Write((byte)'\n');
+    }
+
+    /// <summary>
+    /// Writes a family's series in UTF-8 from <paramref name="index"/> on, stopping once the writer holds at least
+    /// <paramref name="stopAtLength"/> bytes (so that a caller can drain it); returns the index of the next series.
+    /// Locally collected series are written from their children's cached label text and the collected values.
+    /// </summary>
+    internal static int WriteSeries(Utf8TextWriter writer, MetricSnapshot metric, int index, int stopAtLength)
+    {
+        var family = metric.Family;
+        var name = Encoding.UTF8.GetBytes(metric.Name);
+        var bounds = family.Type == MetricType.Histogram ? RenderBounds(family.UpperBounds) : null;
+        if (metric.Series is LocalSeries local)
+        {
+            Span<double> current = stackalloc double[local.Stride];
+            for (; index < local.Count && writer.Length < stopAtLength; index++)
+            {
+                local.ReadValues(index, current);
+                WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds);
+            }
+            return index;
+        }
+
+        var series = metric.Series;
+        using var labels = new Utf8TextWriter(256);
+        var values = new double[family.ValueLayout.Count];
+        for (; index < series.Count && writer.Length < stopAtLength; index++)
+        {
+            var one = series[index];
+            labels.Clear();
+            WriteLabelsOpen(labels, family.LabelNames, one.LabelValues);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = one.Values[i];
+            }
+            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds);
+        }
+        return index;
+    }
+
+    /// <summary>Renders <c>{a="x",b="y"</c> (no closing brace) in UTF-8, or nothing without labels.</summary>
+    internal static byte[] RenderLabels(IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues)
+    {
+        if (labelNames.Count == 0)
+        {
+            return [];
+        }
+        using var writer = new Utf8TextWriter(128);
+        WriteLabelsOpen(writer, labelNames, labelValues);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteLabelsOpen(Utf8TextWriter writer, IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues)
+    {
+        for (var i = 0; i < labelNames.Count; i++)
+        {
+            writer.Write(i == 0 ? (byte)'{' : (byte)',');
+            writer.Write(labelNames[i]);
+            writer.Write("=\""u8);
+            writer.WriteEscaped(labelValues[i], escapeQuote: true);
+            writer.Write((byte)'"');
+        }
+    }
+
+    private static byte[][] RenderBounds(IReadOnlyList<double> bounds)
+    {
+        var rendered = new byte[bounds.Count][];
+        for (var i = 0; i < rendered.Length; i++)
+        {
+            rendered[i] = Encoding.ASCII.GetBytes(PrometheusFloat.Format(bounds[i]));
+        }
+        return rendered;
+    }
+
+    private static void WriteSamples(
+        Utf8TextWriter writer, byte[] name, MetricFamily family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds)
+    {
+        switch (family.Type)
+        {
+            case MetricType.Histogram:
+                var cumulative = 0.0;
+                for (var i = 0; i < bounds!.Length; i++)
+                {
+                    cumulative += values[i];
+                    writer.Write(name);
+                    if (labels.Length > 0)
+                    {
+                        writer.Write("_bucket"u8);
+                        writer.Write(labels);
+                        writer.Write(",le=\""u8);
+                    }
+                    else
+                    {
+                        writer.Write("_bucket{le=\""u8);
+                    }
+                    writer.Write(bounds[i]);
+                    writer.Write("\"} "u8);
+                    writer.WriteDouble(cumulative);
+                    writer.Write((byte)'\n');
+                }
+                WriteSample(writer, name, "_sum"u8, labels, values[family.SumIndex]);
+                WriteSample(writer, name, "_count"u8, labels, cumulative);
+                break;
+            case MetricType.Summary:
+                WriteSample(writer, name, "_sum"u8, labels, values[0]);
+                WriteSample(writer, name, "_count"u8, labels, values[1]);
+                break;
+            default:
+                WriteSample(writer, name, default, labels, values[0]);
+                break;
+        }
+    }
+
+    private static void WriteSample(Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value)
+    {
+        writer.Write(name);
+        writer.Write(suffix);
+        if (labels.Length > 0)
+        {
+            writer.Write(labels);
+            writer.Write((byte)'}');
+        }
+        writer.Write((byte)' ');
+        writer.WriteDouble(value);
+        writer.Write((byte)'\n');
     }
 
     internal static string TypeName(MetricType type) => type switch

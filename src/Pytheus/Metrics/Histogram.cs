@@ -86,13 +86,32 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     private int BucketIndex(double value)
     {
         var bounds = _bounds;
-        var i = 0;
-        // Bounds are few and sorted; the last is +Inf, so the scan always stops (NaN compares false and falls through).
-        while (i < bounds.Length - 1 && !(value <= bounds[i]))
+        // The last bound is +Inf, so the search always ends; NaN compares false everywhere and lands in +Inf.
+        if (bounds.Length <= 8)
         {
-            i++;
+            // Few bounds: a linear scan beats the branches of a binary search.
+            var i = 0;
+            while (i < bounds.Length - 1 && !(value <= bounds[i]))
+            {
+                i++;
+            }
+            return i;
         }
-        return i;
+        var low = 0;
+        var high = bounds.Length - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >> 1;
+            if (value <= bounds[middle])
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return low;
     }
 
     /// <summary>The sum of observations as this process sees it.</summary>

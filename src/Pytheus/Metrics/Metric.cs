@@ -76,6 +76,14 @@ public abstract class Metric
     /// <summary>The full label values of the series this view writes to; null while labels are missing.</summary>
     internal string[]? SeriesLabelValues { get; private set; }
 
+    /// <summary>
+    /// The series' labels as the text format writes them, UTF-8, without the closing brace (<c>{a="x",b="y"</c>),
+    /// or empty without labels; rendered on the first scrape and kept, since a series' labels never change.
+    /// </summary>
+    internal byte[] ExpositionLabels => _expositionLabels ??= Exposition.TextFormat.RenderLabels(Family.LabelNames, SeriesLabelValues!);
+
+    private byte[]? _expositionLabels;
+
     /// <summary>Creates the stores of a new series from the family's backend.</summary>
     private protected abstract void CreateStores(Func<int, IValueStore> create);
 

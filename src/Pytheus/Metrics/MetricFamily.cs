@@ -74,18 +74,10 @@ public sealed class MetricFamily : ICollector
     IEnumerable<MetricFamily> ICollector.Collect() => [this];
 
     /// <summary>Reads this process's series of this family from their stores, in a stable order (by label values).</summary>
-    public IReadOnlyList<SeriesSnapshot> CollectLocal()
-    {
-        var children = SortedChildren();
-        var series = new SeriesSnapshot[children.Length];
-        for (var i = 0; i < children.Length; i++)
-        {
-            var values = new double[ValueLayout.Count];
-            children[i].ReadValues(values);
-            series[i] = new SeriesSnapshot(children[i].SeriesLabelValues!, values);
-        }
-        return series;
-    }
+    public IReadOnlyList<SeriesSnapshot> CollectLocal() => LocalSeries.Capture(SortedChildren(), ValueLayout.Count);
+
+    /// <summary>This process's series, their values read when written: for a scrape that writes them at once.</summary>
+    internal IReadOnlyList<SeriesSnapshot> CollectLocalLive() => LocalSeries.Live(SortedChildren(), ValueLayout.Count);
 
     internal bool IsCompatibleWith(MetricFamily other, out string difference)
     {

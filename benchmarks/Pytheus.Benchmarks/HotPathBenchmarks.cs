@@ -1,0 +1,235 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Prometheus;
+using Pytheus.Backends.InProcess;
+using Py = Pytheus.Metrics;
+
+namespace Pytheus.Benchmarks;
+
+// Results: see the table at the top of benchmarks/README.md (pasted below by benchmarks/run.sh's author after each run).
+// RESULTS-BEGIN
+// RESULTS-END
+
+/// <summary>
+/// The in-process hot paths, Pytheus vs prometheus-net 8.2.1 (the baseline of each category), each on its own
+/// registry with default settings (prometheus-net keeps its default exemplar provider, as its users get it).
+/// Every benchmark does <see cref="Ops"/> calls per invocation so that the loop, not the harness, is measured.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class HotPathBenchmarks
+{
+    private const int Ops = 1000;
+    private const int ContendedOpsPerThread = 200_000;
+
+    // prometheus-net's default bounds (14), used by both libraries.
+    private static readonly double[] DefaultBounds = [.005, .01, .025, .05, .075, .1, .25, .5, .75, 1, 2.5, 5, 7.5, 10];
+    private static readonly double[] WideBounds = Prometheus.Histogram.LinearBuckets(0.01, 0.01, 64);
+
+    // Observations spread over both bucket layouts (and a few above the last bound).
+    private readonly double[] _samples = Enumerable.Range(0, 1024).Select(i => i * 0.7 / 1024).ToArray();
+
+    private Prometheus.Counter _pnCounter = null!;
+    private Prometheus.Counter _pnLabelled = null!;
+    private Prometheus.Counter.Child _pnChild = null!;
+    private Prometheus.Gauge.Child _pnGauge = null!;
+    private Prometheus.Histogram.Child _pnHistogram = null!;
+    private Prometheus.Histogram.Child _pnWideHistogram = null!;
+    private Prometheus.Summary.Child _pnSummary = null!;
+
+    private Py.Counter _pyCounter = null!;
+    private Py.Counter _pyLabelled = null!;
+    private Py.Counter _pyChild = null!;
+    private Py.Gauge _pyGauge = null!;
+    private Py.Histogram _pyHistogram = null!;
+    private Py.Histogram _pyWideHistogram = null!;
+    private Py.Summary _pySummary = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var pn = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
+        _pnCounter = pn.CreateCounter("bench_unlabelled_total", "c");
+        _pnLabelled = pn.CreateCounter("bench_labelled_total", "c", "method", "code");
+        _pnChild = _pnLabelled.WithLabels("GET", "200");
+        _pnGauge = pn.CreateGauge("bench_gauge", "g", "l").WithLabels("a");
+        _pnHistogram = pn.CreateHistogram("bench_histogram", "h", new Prometheus.HistogramConfiguration
+        {
+            LabelNames = ["l"], Buckets = DefaultBounds,
+        }).WithLabels("a");
+        _pnWideHistogram = pn.CreateHistogram("bench_wide_histogram", "h", new Prometheus.HistogramConfiguration
+        {
+            LabelNames = ["l"], Buckets = WideBounds,
+        }).WithLabels("a");
+        _pnSummary = pn.CreateSummary("bench_summary", "s", "l").WithLabels("a");
+
+        var registry = new Pytheus.Registry.CollectorRegistry();
+        var backend = new InProcessBackend();
+        _pyCounter = new Py.Counter("bench_unlabelled_total", "c", registry: registry, backend: backend);
+        _pyLabelled = new Py.Counter("bench_labelled_total", "c", ["method", "code"], registry: registry, backend: backend);
+        _pyChild = _pyLabelled.WithLabelValues("GET", "200");
+        _pyGauge = new Py.Gauge("bench_gauge", "g", ["l"], registry: registry, backend: backend).WithLabelValues("a");
+        _pyHistogram = new Py.Histogram("bench_histogram", "h", ["l"], buckets: DefaultBounds, registry: registry, backend: backend)
+            .WithLabelValues("a");
+        _pyWideHistogram = new Py.Histogram("bench_wide_histogram", "h", ["l"], buckets: WideBounds, registry: registry, backend: backend)
+            .WithLabelValues("a");
+        _pySummary = new Py.Summary("bench_summary", "s", ["l"], registry: registry, backend: backend).WithLabelValues("a");
+    }
+
+    [BenchmarkCategory("Counter.Inc unlabelled"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_CounterInc()
+    {
+        var c = _pnCounter;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
+
+    [BenchmarkCategory("Counter.Inc unlabelled"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_CounterInc()
+    {
+        var c = _pyCounter;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
+
+    [BenchmarkCategory("Counter.Inc cached child"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_ChildInc()
+    {
+        var c = _pnChild;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
+
+    [BenchmarkCategory("Counter.Inc cached child"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_ChildInc()
+    {
+        var c = _pyChild;
+        for (var i = 0; i < Ops; i++) c.Inc();
+    }
+
+    /// <summary>Looks the child up by its 2 label values on every call (a hit), then increments it.</summary>
+    [BenchmarkCategory("Label lookup + Inc"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_WithLabels()
+    {
+        var c = _pnLabelled;
+        for (var i = 0; i < Ops; i++) c.WithLabels("GET", "200").Inc();
+    }
+
+    [BenchmarkCategory("Label lookup + Inc"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_WithLabelValues()
+    {
+        var c = _pyLabelled;
+        for (var i = 0; i < Ops; i++) c.WithLabelValues("GET", "200").Inc();
+    }
+
+    [BenchmarkCategory("Gauge.Set"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_GaugeSet()
+    {
+        var g = _pnGauge;
+        for (var i = 0; i < Ops; i++) g.Set(i);
+    }
+
+    [BenchmarkCategory("Gauge.Set"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_GaugeSet()
+    {
+        var g = _pyGauge;
+        for (var i = 0; i < Ops; i++) g.Set(i);
+    }
+
+    [BenchmarkCategory("Histogram.Observe 14 buckets"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_HistogramObserve()
+    {
+        var h = _pnHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Histogram.Observe 14 buckets"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_HistogramObserve()
+    {
+        var h = _pyHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Histogram.Observe 64 buckets"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_HistogramObserve64()
+    {
+        var h = _pnWideHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Histogram.Observe 64 buckets"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_HistogramObserve64()
+    {
+        var h = _pyWideHistogram;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    /// <summary>prometheus-net's summary with its default configuration (no quantile objectives) vs Pytheus's (sum and count).</summary>
+    [BenchmarkCategory("Summary.Observe"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_SummaryObserve()
+    {
+        var h = _pnSummary;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Summary.Observe"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_SummaryObserve()
+    {
+        var h = _pySummary;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    /// <summary>An empty timed block on a histogram child: <c>using (NewTimer())</c> vs <c>using (Time())</c>.</summary>
+    [BenchmarkCategory("Histogram timer"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_NewTimer()
+    {
+        var h = _pnHistogram;
+        for (var i = 0; i < Ops; i++)
+        {
+            using (h.NewTimer())
+            {
+            }
+        }
+    }
+
+    [BenchmarkCategory("Histogram timer"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_Time()
+    {
+        var h = _pyHistogram;
+        for (var i = 0; i < Ops; i++)
+        {
+            using (h.Time())
+            {
+            }
+        }
+    }
+
+    /// <summary>Two threads increment the same child; the figure is wall time per increment (both threads' increments counted).</summary>
+    [BenchmarkCategory("Counter.Inc 2 threads, 1 series"), Benchmark(Baseline = true, OperationsPerInvoke = 2 * ContendedOpsPerThread)]
+    public void PrometheusNet_Contended()
+    {
+        var c = _pnChild;
+        Parallel.Invoke(Hammer, Hammer);
+
+        void Hammer()
+        {
+            for (var i = 0; i < ContendedOpsPerThread; i++) c.Inc();
+        }
+    }
+
+    [BenchmarkCategory("Counter.Inc 2 threads, 1 series"), Benchmark(OperationsPerInvoke = 2 * ContendedOpsPerThread)]
+    public void Pytheus_Contended()
+    {
+        var c = _pyChild;
+        Parallel.Invoke(Hammer, Hammer);
+
+        void Hammer()
+        {
+            for (var i = 0; i < ContendedOpsPerThread; i++) c.Inc();
+        }
+    }
+}
