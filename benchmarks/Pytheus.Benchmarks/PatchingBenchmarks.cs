@@ -11,8 +11,19 @@ using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Benchmarks;
 
-// RESULTS-BEGIN
-// RESULTS-END
+// Latest results: 2026-05-09, benchmarks/run.sh --quick, BenchmarkDotNet 0.15.8, .NET 10.0.12 X64 RyuJIT x86-64-v4,
+// AMD EPYC 2.1 GHz, 2 cores shared with other jobs (Ratio = Pytheus / prometheus-net 8.2.1 in the same run).
+//
+// | Method                            | Category          | Mean     | Ratio | Allocated |
+// |-----------------------------------|-------------------|---------:|------:|----------:|
+// | CounterInc_Unpatched              | Counter.Inc       |  7.48 ns |  1.00 |         - |
+// | CounterInc_PatchedInProcess       | Counter.Inc       |  9.14 ns |  1.22 |         - |
+// | CounterInc_PatchedRedis           | Counter.Inc       |  9.09 ns |  1.22 |         - |
+// | HistogramObserve_Unpatched        | Histogram.Observe | 14.8 ns  |  1.00 |         - |
+// | HistogramObserve_PatchedInProcess | Histogram.Observe | 22.9 ns  |  1.55 |         - |
+// | HistogramObserve_PatchedRedis     | Histogram.Observe | 18.3 ns  |  1.24 |         - |
+// | SampleAdd_Unpatched               | Detour only       |  0.30 ns |  1.00 |         - |
+// | SampleAdd_Patched                 | Detour only       |  1.75 ns |  5.79 |         - |
 
 /// <summary>
 /// prometheus-net calls after <c>PatchCompat.PatchClient()</c> (on the in-process backend and on Redis) vs the same calls
@@ -36,7 +47,7 @@ public class PatchingBenchmarks
     private LocalRedisServer? _server;
     private IMethodDetour? _detour;
 
-    [GlobalSetup(Targets = [nameof(CounterInc_Unpatched), nameof(HistogramObserve_Unpatched), nameof(SampleAdd_Unpatched)])]
+    [GlobalSetup(Targets = [nameof(CounterInc_Unpatched), nameof(HistogramObserve_Unpatched)])]
     public void SetupUnpatched()
     {
         if (PatchCompat.Active is not null)
@@ -59,6 +70,15 @@ public class PatchingBenchmarks
             KeyPrefix = "bench",
             FlushInterval = TimeSpan.FromSeconds(1),
         }));
+    }
+
+    [GlobalSetup(Targets = [nameof(SampleAdd_Unpatched)])]
+    public void SetupSampleUnpatched()
+    {
+        if (PatchCompat.Active is not null)
+        {
+            throw new InvalidOperationException("An unpatched case runs in a patched process.");
+        }
     }
 
     [GlobalSetup(Targets = [nameof(SampleAdd_Patched)])]
