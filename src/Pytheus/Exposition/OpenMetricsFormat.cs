@@ -5,8 +5,8 @@ namespace Pytheus.Exposition;
 /// <summary>
 /// Writes collected metrics in the OpenMetrics 1.0 text format, which Prometheus servers ask for first: counter
 /// families are named without <c>_total</c> and their samples carry it (a counter not named <c>*_total</c> is typed
-/// <c>unknown</c>), HELP escapes quotes too, and the text ends
-/// with <c># EOF</c>.
+/// <c>unknown</c>, so that its series keeps the same name in both formats, as prometheus-net does), HELP escapes quotes
+/// too, and the text ends with <c># EOF</c>. Samples are written exactly as in the Prometheus text format.
 /// </summary>
 public static class OpenMetricsFormat
 {
@@ -18,61 +18,23 @@ public static class OpenMetricsFormat
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metrics);
-        foreach (var metric in metrics)
-        {
-            WriteFamily(writer, metric);
-        }
-        WriteEnd(writer);
+        writer.Write(TextFormat.Render(metrics, ExpositionFormat.OpenMetrics));
     }
 
-    internal static void WriteEnd(TextWriter writer) => writer.Write("# EOF\n");
-
-    internal static void WriteFamily(TextWriter writer, MetricSnapshot metric)
+    /// <summary>Writes a family's <c># TYPE</c> and <c># HELP</c> lines in UTF-8.</summary>
+    internal static void WriteHeader(Utf8TextWriter writer, MetricSnapshot metric)
     {
-        var family = metric.Family;
-        // OpenMetrics counters must be sampled as <family>_total. A counter whose name lacks the suffix is typed
-        // "unknown" instead, so that its series keeps the same name in both formats (as prometheus-net does).
-        var isCounter = family.Type == MetricType.Counter && metric.Name.EndsWith("_total", StringComparison.Ordinal);
+        var type = metric.Family.Type;
+        var isCounter = type == MetricType.Counter && metric.Name.EndsWith("_total", StringComparison.Ordinal);
         var familyName = isCounter ? metric.Name[..^"_total".Length] : metric.Name;
-        writer.Write("# TYPE ");
+        writer.Write("# TYPE "u8);
         writer.Write(familyName);
-        writer.Write(' ');
-        writer.Write(family.Type is MetricType.Untyped || (family.Type == MetricType.Counter && !isCounter)
-            ? "unknown"
-            : TextFormat.TypeName(family.Type));
-        writer.Write("\n# HELP ");
+        writer.Write((byte)' ');
+        writer.Write(type is MetricType.Untyped || (type == MetricType.Counter && !isCounter) ? "unknown" : TextFormat.TypeName(type));
+        writer.Write("\n# HELP "u8);
         writer.Write(familyName);
-        writer.Write(' ');
-        TextFormat.WriteEscaped(writer, family.Help, escapeQuote: true);
-        writer.Write('\n');
-
-        var names = family.LabelNames;
-        foreach (var series in metric.Series)
-        {
-            var values = series.Values;
-            switch (family.Type)
-            {
-                case MetricType.Histogram:
-                    var cumulative = 0.0;
-                    for (var i = 0; i < family.UpperBounds.Count; i++)
-                    {
-                        cumulative += values[i];
-                        TextFormat.WriteSample(writer, familyName, "_bucket", names, series.LabelValues, family.UpperBounds[i], cumulative);
-                    }
-                    TextFormat.WriteSample(writer, familyName, "_count", names, series.LabelValues, null, cumulative);
-                    TextFormat.WriteSample(writer, familyName, "_sum", names, series.LabelValues, null, values[family.SumIndex]);
-                    break;
-                case MetricType.Summary:
-                    TextFormat.WriteSample(writer, familyName, "_count", names, series.LabelValues, null, values[1]);
-                    TextFormat.WriteSample(writer, familyName, "_sum", names, series.LabelValues, null, values[0]);
-                    break;
-                case MetricType.Counter when isCounter:
-                    TextFormat.WriteSample(writer, familyName, "_total", names, series.LabelValues, null, values[0]);
-                    break;
-                default:
-                    TextFormat.WriteSample(writer, familyName, string.Empty, names, series.LabelValues, null, values[0]);
-                    break;
-            }
-        }
+        writer.Write((byte)' ');
+        writer.WriteEscaped(metric.Family.Help, escapeQuote: true);
+        writer.Write((byte)'\n');
     }
 }

@@ -14,49 +14,41 @@ public static class TextFormat
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metrics);
+        writer.Write(Render(metrics, ExpositionFormat.PrometheusText));
+    }
+
+    /// <summary>Renders metrics in either format to a string.</summary>
+    internal static string Render(IEnumerable<MetricSnapshot> metrics, ExpositionFormat format)
+    {
+        using var utf8 = new Utf8TextWriter(64 * 1024);
         foreach (var metric in metrics)
         {
-            WriteFamily(writer, metric);
+            WriteHeader(utf8, metric, format);
+            WriteSeries(utf8, metric, 0, int.MaxValue);
+        }
+        WriteEnd(utf8, format);
+        return Encoding.UTF8.GetString(utf8.WrittenSpan);
+    }
+
+    /// <summary>Writes a family's header lines in the given format.</summary>
+    internal static void WriteHeader(Utf8TextWriter writer, MetricSnapshot metric, ExpositionFormat format)
+    {
+        if (format == ExpositionFormat.OpenMetrics)
+        {
+            OpenMetricsFormat.WriteHeader(writer, metric);
+        }
+        else
+        {
+            WriteHeader(writer, metric);
         }
     }
 
-    internal static void WriteFamily(TextWriter writer, MetricSnapshot metric)
+    /// <summary>Writes what closes the text: <c># EOF</c> in OpenMetrics, nothing in the Prometheus text format.</summary>
+    internal static void WriteEnd(Utf8TextWriter writer, ExpositionFormat format)
     {
-        var family = metric.Family;
-        writer.Write("# HELP ");
-        writer.Write(metric.Name);
-        writer.Write(' ');
-        WriteEscaped(writer, family.Help, escapeQuote: false);
-        writer.Write("\n# TYPE ");
-        writer.Write(metric.Name);
-        writer.Write(' ');
-        writer.Write(TypeName(family.Type));
-        writer.Write('\n');
-
-        var names = family.LabelNames;
-        foreach (var series in metric.Series)
+        if (format == ExpositionFormat.OpenMetrics)
         {
-            var values = series.Values;
-            switch (family.Type)
-            {
-                case MetricType.Histogram:
-                    var cumulative = 0.0;
-                    for (var i = 0; i < family.UpperBounds.Count; i++)
-                    {
-                        cumulative += values[i];
-                        WriteSample(writer, metric.Name, "_bucket", names, series.LabelValues, family.UpperBounds[i], cumulative);
-                    }
-                    WriteSample(writer, metric.Name, "_sum", names, series.LabelValues, null, values[family.SumIndex]);
-                    WriteSample(writer, metric.Name, "_count", names, series.LabelValues, null, cumulative);
-                    break;
-                case MetricType.Summary:
-                    WriteSample(writer, metric.Name, "_sum", names, series.LabelValues, null, values[0]);
-                    WriteSample(writer, metric.Name, "_count", names, series.LabelValues, null, values[1]);
-                    break;
-                default:
-                    WriteSample(writer, metric.Name, string.Empty, names, series.LabelValues, null, values[0]);
-                    break;
-            }
+            writer.Write("# EOF\n"u8);
         }
     }
 
@@ -207,67 +199,4 @@ public static class TextFormat
         MetricType.Summary => "summary",
         _ => "untyped",
     };
-
-    internal static void WriteSample(
-        TextWriter writer, string name, string suffix, IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues,
-        double? le, double value)
-    {
-        writer.Write(name);
-        writer.Write(suffix);
-        WriteLabels(writer, labelNames, labelValues, le);
-        writer.Write(' ');
-        WriteDouble(writer, value);
-        writer.Write('\n');
-    }
-
-    internal static void WriteLabels(TextWriter writer, IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues, double? le)
-    {
-        if (labelNames.Count == 0 && le is null)
-        {
-            return;
-        }
-        writer.Write('{');
-        for (var i = 0; i < labelNames.Count; i++)
-        {
-            if (i > 0)
-            {
-                writer.Write(',');
-            }
-            writer.Write(labelNames[i]);
-            writer.Write("=\"");
-            WriteEscaped(writer, labelValues[i], escapeQuote: true);
-            writer.Write('"');
-        }
-        if (le is { } bound)
-        {
-            writer.Write(labelNames.Count > 0 ? ",le=\"" : "le=\"");
-            WriteDouble(writer, bound);
-            writer.Write('"');
-        }
-        writer.Write('}');
-    }
-
-    internal static void WriteDouble(TextWriter writer, double value)
-    {
-        Span<char> buffer = stackalloc char[PrometheusFloat.MaxLength];
-        writer.Write(buffer[..PrometheusFloat.Format(value, buffer)]);
-    }
-
-    /// <summary>Escapes <c>\</c> and newline (and <c>"</c> in label values), writing unchanged runs in one call.</summary>
-    internal static void WriteEscaped(TextWriter writer, string text, bool escapeQuote)
-    {
-        var span = text.AsSpan();
-        while (true)
-        {
-            var next = escapeQuote ? span.IndexOfAny('\\', '\n', '"') : span.IndexOfAny('\\', '\n');
-            if (next < 0)
-            {
-                writer.Write(span);
-                return;
-            }
-            writer.Write(span[..next]);
-            writer.Write(span[next] switch { '\\' => "\\\\", '\n' => "\\n", _ => "\\\"" });
-            span = span[(next + 1)..];
-        }
-    }
 }
