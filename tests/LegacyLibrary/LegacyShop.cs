@@ -64,6 +64,7 @@ public sealed class LegacyShop
         Queue.WithLabels("sms").DecTo(4);
         IGauge push = Queue.WithLabels("push");
         push.Set(1.5);
+        Queue.WithLabels("stamp").SetToCurrentTimeUtc();
         using (InFlight.TrackInProgress())
         {
             InFlightWhileTracked = InFlight.Value;

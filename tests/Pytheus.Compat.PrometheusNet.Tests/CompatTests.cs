@@ -45,7 +45,9 @@ public class CompatTests(PatchedFixture fixture)
     public async Task Gauges_and_in_progress_tracking_land_in_pytheus()
     {
         var shop = NewShop("g1");
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         shop.MoveQueues();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
         shop.InFlightWhileTracked.ShouldBe(1);
         shop.InFlight.Value.ShouldBe(0);
@@ -55,6 +57,7 @@ public class CompatTests(PatchedFixture fixture)
         text.ShouldContain("g1_queue_length{queue=\"push\"} 1.5\n");
         text.ShouldContain("g1_in_flight 0\n");
         PrometheusNetStorage.GaugeValue(shop.Queue.WithLabels("sms")).ShouldBe(0);
+        shop.Queue.WithLabels("stamp").Value.ShouldBeInRange(before - 0.001, after + 0.001);
     }
 
     [Fact]
