@@ -8,7 +8,7 @@ using Py = Pytheus.Metrics;
 
 namespace Pytheus.Benchmarks;
 
-// Latest results: 2026-05-09, benchmarks/run.sh --quick, BenchmarkDotNet 0.15.8, .NET 10.0.12 X64 RyuJIT x86-64-v4,
+// Latest results: 2026-11-25, benchmarks/run.sh --quick, BenchmarkDotNet 0.15.8, .NET 10.0.12 X64 RyuJIT x86-64-v4,
 // AMD EPYC 2.1 GHz, 2 cores shared with other jobs (Ratio = Pytheus / prometheus-net 8.2.1 in the same run).
 //
 // | Series  | To Stream.Null PN / Pytheus | Ratio | Alloc PN / Pytheus | To string PN / Pytheus | Ratio | Alloc PN / Pytheus |

@@ -11,7 +11,7 @@ using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Benchmarks;
 
-// Latest results: 2026-05-09, benchmarks/run.sh --quick, BenchmarkDotNet 0.15.8, .NET 10.0.12 X64 RyuJIT x86-64-v4,
+// Latest results: 2026-11-25, benchmarks/run.sh --quick, BenchmarkDotNet 0.15.8, .NET 10.0.12 X64 RyuJIT x86-64-v4,
 // AMD EPYC 2.1 GHz, 2 cores shared with other jobs (Ratio = Pytheus / prometheus-net 8.2.1 in the same run).
 //
 // | Method                            | Category          | Mean     | Ratio | Allocated |
