@@ -95,7 +95,9 @@ var scraper = new Thread(() =>
         var wellFormed = text.EndsWith('\n') && lines.All(l => l.StartsWith('#') || sample.IsMatch(l));
         var infs = bucketInf.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
         var counts = count.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        if (!wellFormed || infs.Count == 0 || infs.Count != counts.Count || infs.Any(p => !counts.TryGetValue(p.Key, out var c) || c != p.Value))
+        // A scrape may come before any observation exists (the scraper starts with the workers): no series is fine,
+        // a series whose _count differs from its +Inf bucket is not.
+        if (!wellFormed || infs.Count != counts.Count || infs.Any(p => !counts.TryGetValue(p.Key, out var c) || c != p.Value))
         {
             bad++;
             Console.Error.WriteLine("bad scrape:\n" + text);
