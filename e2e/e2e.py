@@ -19,7 +19,7 @@ from collections import Counter
 
 FLUSH_MS = 200
 ROUTES = [("/order", 200), ("/work?ms=5", 200), ("/fail", 500)]
-PROCESS_SPECIFIC = ("process_", "dotnet_", "prometheus_net_", "system_runtime_", "microsoft_")
+PROCESS_SPECIFIC = ("process_", "dotnet_", "prometheus_net_", "system_runtime_", "private_internaldiagnostics_", "microsoft_")
 
 
 def free_port():

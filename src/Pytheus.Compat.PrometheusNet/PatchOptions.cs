@@ -24,7 +24,7 @@ public sealed class PatchOptions
     /// Name prefixes of process-specific metrics (prometheus-net's default process and runtime metrics): they are kept on
     /// an in-process backend, because summing CPU time or memory across processes is meaningless.
     /// </summary>
-    public IList<string> LocalMetricPrefixes { get; } = ["process_", "dotnet_", "prometheus_net_", "system_runtime_"];
+    public IList<string> LocalMetricPrefixes { get; } = ["process_", "dotnet_", "prometheus_net_", "system_runtime_", "private_internaldiagnostics_"];
 
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
