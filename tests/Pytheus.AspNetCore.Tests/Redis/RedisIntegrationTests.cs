@@ -71,17 +71,19 @@ public sealed class RedisIntegrationTests : IClassFixture<RedisServer>, IDisposa
         return await MetricsExposition.GenerateMetricsAsync(registry);
     }
 
+    private Task<TestHost> StartRedisHostAsync() => TestHost.StartAsync(
+        b =>
+        {
+            b.Configuration.AddInMemoryCollection(RedisSettings());
+            b.Services.AddPytheus();
+            b.Services.AddHealthChecks().AddPytheus();
+        },
+        Orders);
+
     [Fact]
     public async Task Redis_from_configuration_is_current_served_and_flushed_on_graceful_shutdown()
     {
-        await using var host = await TestHost.StartAsync(
-            b =>
-            {
-                b.Configuration.AddInMemoryCollection(RedisSettings());
-                b.Services.AddPytheus();
-                b.Services.AddHealthChecks().AddPytheus();
-            },
-            Orders);
+        await using var host = await StartRedisHostAsync();
         Backend.Current.ShouldBeOfType<RedisBackend>().KeyPrefix.ShouldBe(_prefix);
 
         for (var i = 0; i < 3; i++)
@@ -151,14 +153,7 @@ public sealed class RedisIntegrationTests : IClassFixture<RedisServer>, IDisposa
     [Fact]
     public async Task The_health_check_reports_reachability_and_flush_state()
     {
-        await using var host = await TestHost.StartAsync(
-            b =>
-            {
-                b.Configuration.AddInMemoryCollection(RedisSettings());
-                b.Services.AddPytheus();
-                b.Services.AddHealthChecks().AddPytheus();
-            },
-            Orders);
+        await using var host = await StartRedisHostAsync();
         await host.Client.PostAsync("/orders", null);
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
