@@ -13,7 +13,8 @@ namespace Pytheus.Exposition;
 /// </summary>
 public sealed class MetricsServer : IDisposable, IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly string _prefix;
+    private HttpListener _listener = new();
     private readonly CollectorRegistry? _registry;
     private readonly string _path;
     private readonly ILogger _logger;
@@ -32,7 +33,8 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
         _path = path.StartsWith('/') ? path.TrimEnd('/') : "/" + path.TrimEnd('/');
         _registry = registry;
         _logger = logger ?? NullLogger.Instance;
-        _listener.Prefixes.Add($"http://{host}:{port}/");
+        _prefix = $"http://{host}:{port}/";
+        _listener.Prefixes.Add(_prefix);
         if (host == "127.0.0.1")
         {
             // HttpListener matches the Host header against its prefixes: let `curl localhost:port` in too.
@@ -45,9 +47,22 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Starts listening and serving in the background.</summary>
+    /// <exception cref="HttpListenerException">The address is in use.</exception>
     public MetricsServer Start()
     {
-        _listener.Start();
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException e) when (_listener.Prefixes.Count > 1)
+        {
+            // "localhost" may also mean ::1, which can be taken when 127.0.0.1 is not: serve the address asked for alone.
+            _logger.LogDebug(e, "Listening on {Prefix} only", _prefix);
+            CloseQuietly();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add(_prefix);
+            _listener.Start();
+        }
         _loop = Task.Run(ServeAsync);
         return this;
     }
@@ -169,11 +184,7 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        if (_listener.IsListening)
-        {
-            _listener.Stop();
-        }
-        _listener.Close();
+        CloseQuietly();
         try
         {
             _loop?.Wait(TimeSpan.FromSeconds(5));
@@ -183,6 +194,24 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             // The loop ends by the listener's disposal; its exception carries no news.
         }
         _stopping.Dispose();
+    }
+
+    // Stopping HttpListener re-resolves its prefixes and can throw (e.g. "address already in use" for a host alias);
+    // the listener is gone either way, and disposal must not throw.
+    private void CloseQuietly()
+    {
+        try
+        {
+            if (_listener.IsListening)
+            {
+                _listener.Stop();
+            }
+            _listener.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+        {
+            _logger.LogDebug(e, "Closing the metrics listener failed");
+        }
     }
 
     /// <inheritdoc />
