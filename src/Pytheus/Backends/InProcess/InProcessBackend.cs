@@ -16,5 +16,6 @@ public sealed class InProcessBackend : IBackend
     }
 
     /// <inheritdoc />
-    public IValueStore CreateStore(ValueDescriptor descriptor) => new AtomicDouble();
+    public IValueStore CreateStore(ValueDescriptor descriptor) =>
+        descriptor.Kind is ValueKind.Bucket or ValueKind.Count ? new AtomicCount() : new AtomicDouble();
 }
