@@ -1,7 +1,8 @@
 namespace Pytheus.Compat.PrometheusNet.Tests.Patching;
 
 /// <summary>
-/// The probe on the .NET 8 and .NET 9 runtimes (self-contained builds): every call made after the detours (hot loops that go through OSR and
+/// The probe on the .NET 8 and .NET 9 runtimes (self-contained builds), under default settings and under each DOTNET_*
+/// setting of the issue: every call made after the detours (hot loops that go through OSR and
 /// tier-up, interface, delegate, reflection, prometheus-internal calls, 2 threads, after background tier-1) must
 /// reach the replacement, exactly, and prometheus-net's own values must not move.
 /// </summary>
@@ -50,5 +51,21 @@ public sealed class DetourProbeNet8AndNet9Tests
         var result = await DetourProbeBuild.RunAsync(runtime, "late");
 
         result.ShouldAllPass(1);
+    }
+
+    [Theory]
+    [InlineData("net8.0")]
+    [InlineData("net9.0")]
+    public async Task Cold_and_warm_targets_under_each_runtime_setting(string runtime)
+    {
+        foreach (var mode in new[] { "cold", "warm" })
+        {
+            // The five probes of a mode run concurrently: they mostly sleep, and exact counts do not depend on timing.
+            var runs = DetourProbeBuild.Knobs.Select(knob => DetourProbeBuild.RunAsync(runtime, mode, (knob, "0"))).ToList();
+            foreach (var result in await Task.WhenAll(runs))
+            {
+                result.ShouldAllPass(DetourProbeNet10Tests.ColdChecks);
+            }
+        }
     }
 }
