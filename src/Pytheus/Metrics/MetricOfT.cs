@@ -55,7 +55,7 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         if (values.Length != Family.LabelNames.Count)
         {
             throw new LabelValidationException(
-                $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({Labels_Describe()}) but {values.Length} value(s) were given.");
+                $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({DescribeLabelNames()}) but {values.Length} value(s) were given.");
         }
         return WithLabels(Family.LabelNames.Select((n, i) => new KeyValuePair<string, string>(n, values[i])));
     }
@@ -71,7 +71,7 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         return Family.RemoveChild(values);
     }
 
-    private string Labels_Describe() => string.Join(", ", Family.LabelNames);
+    private string DescribeLabelNames() => string.Join(", ", Family.LabelNames);
 
     private TSelf WithLabels(IEnumerable<KeyValuePair<string, string>> labels)
     {
