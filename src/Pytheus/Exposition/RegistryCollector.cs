@@ -22,23 +22,24 @@ public static class RegistryCollector
         CollectorRegistry registry, bool liveLocal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var entries = new List<(string Name, MetricFamily Family)>();
+        // Registered families may be read by their backend; custom collectors' metrics are computed per scrape and are
+        // always read locally, even on a collecting backend.
+        var entries = new List<(string Name, MetricFamily Family, bool Registered)>();
         foreach (var collector in registry.Collectors)
         {
             if (collector is MetricFamily family)
             {
-                entries.Add((Prefixed(registry.Prefix, family.Name), family));
+                entries.Add((Prefixed(registry.Prefix, family.Name), family, true));
             }
             else
             {
-                entries.AddRange(collector.Collect().Select(f => (f.Name, f)));
+                entries.AddRange(collector.Collect().Select(f => (f.Name, f, false)));
             }
         }
 
         var series = new IReadOnlyList<SeriesSnapshot>?[entries.Count];
-        // Custom collectors' metrics are read locally even on a collecting backend: they are computed per scrape.
-        var remote = entries.Select((e, i) => (e.Family, Index: i))
-            .Where(e => e.Family.Backend is ICollectingBackend && registry.Collectors.Contains(e.Family))
+        var remote = entries.Select((e, i) => (e.Family, e.Registered, Index: i))
+            .Where(e => e.Registered && e.Family.Backend is ICollectingBackend)
             .GroupBy(e => (ICollectingBackend)e.Family.Backend);
         foreach (var group in remote)
         {

@@ -6,20 +6,7 @@ public sealed class AtomicDouble : IValueStore
     private long _bits;
 
     /// <inheritdoc />
-    public void Inc(double amount)
-    {
-        var current = Volatile.Read(ref _bits);
-        while (true)
-        {
-            var updated = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + amount);
-            var seen = Interlocked.CompareExchange(ref _bits, updated, current);
-            if (seen == current)
-            {
-                return;
-            }
-            current = seen;
-        }
-    }
+    public void Inc(double amount) => DoubleBits.Add(ref _bits, amount);
 
     /// <inheritdoc />
     public void Dec(double amount) => Inc(-amount);

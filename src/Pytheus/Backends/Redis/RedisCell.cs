@@ -60,18 +60,8 @@ internal sealed class RedisCell : IValueStore
     /// <inheritdoc />
     public void Inc(double amount)
     {
-        var current = Volatile.Read(ref _pendingBits);
-        while (true)
-        {
-            var updated = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + amount);
-            var seen = Interlocked.CompareExchange(ref _pendingBits, updated, current);
-            if (seen == current)
-            {
-                _wakeOnChange?.RequestFlush();
-                return;
-            }
-            current = seen;
-        }
+        DoubleBits.Add(ref _pendingBits, amount);
+        _wakeOnChange?.RequestFlush();
     }
 
     /// <inheritdoc />
