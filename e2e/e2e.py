@@ -83,7 +83,7 @@ class Run:
         config = os.path.join(self.work, "pytheus.json")
         with open(config, "w") as f:
             json.dump({"host": "127.0.0.1", "port": self.redis_port, "key_prefix": "e2e", "flush_interval_ms": FLUSH_MS}, f)
-        self.app_env = {"PYTHEUS_BACKEND_CLASS": "Pytheus.Backends.Redis.RedisBackend, Pytheus", "PYTHEUS_BACKEND_CONFIG": config,
+        self.app_env = {"PYTHEUS_BACKEND_CLASS": "Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis", "PYTHEUS_BACKEND_CONFIG": config,
                         "DOTNET_gcServer": "0", "Logging__LogLevel__Default": "Warning"}
 
     def start_instance(self, index):

@@ -79,7 +79,7 @@ public static class Backend
     {
         if (string.IsNullOrWhiteSpace(typeName))
         {
-            throw new InvalidBackendClassException("Backend class name is empty; give a type name such as 'Pytheus.Backends.Redis.RedisBackend, Pytheus'.");
+            throw new InvalidBackendClassException("Backend class name is empty; give a type name such as 'Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis'.");
         }
         Type? type;
         try
@@ -92,6 +92,12 @@ public static class Backend
         catch (Exception e) when (e is FileLoadException or BadImageFormatException or ArgumentException)
         {
             throw new InvalidBackendClassException($"Backend class '{typeName}' could not be loaded: {e.Message}", e);
+        }
+        if (type is null && typeName.StartsWith("Pytheus.Backends.Redis.", StringComparison.Ordinal))
+        {
+            // The Redis backend moved from the Pytheus assembly to its own package: say so instead of "not found".
+            throw new InvalidBackendClassException(
+                $"Backend class '{typeName}' could not be found: the Redis backend lives in the Pytheus.Redis package. Reference it and name the class 'Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis'.");
         }
         if (type is null)
         {

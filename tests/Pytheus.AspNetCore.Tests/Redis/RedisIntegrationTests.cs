@@ -11,7 +11,7 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 using StackExchange.Redis;
 
-using Pytheus.Tests.Backends.Redis;
+using Pytheus.Tests.Shared;
 
 namespace Pytheus.AspNetCore.Tests.Redis;
 

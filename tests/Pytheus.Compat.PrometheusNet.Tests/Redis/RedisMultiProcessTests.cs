@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Pytheus.Tests.Backends.Redis;
+using Pytheus.Tests.Shared;
 
 namespace Pytheus.Compat.PrometheusNet.Tests.Redis;
 
@@ -23,7 +23,7 @@ public sealed class RedisMultiProcessTests : IDisposable
         }));
         (string, string)[] Environment(string worker) =>
         [
-            ("PYTHEUS_BACKEND_CLASS", "Pytheus.Backends.Redis.RedisBackend, Pytheus"), ("PYTHEUS_BACKEND_CONFIG", config), ("WORKER_ID", worker),
+            ("PYTHEUS_BACKEND_CLASS", "Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis"), ("PYTHEUS_BACKEND_CONFIG", config), ("WORKER_ID", worker),
         ];
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(i => LegacyWorker.RunAsync(["load", Calls.ToString(CultureInfo.InvariantCulture)], Environment(i.ToString(CultureInfo.InvariantCulture)))));

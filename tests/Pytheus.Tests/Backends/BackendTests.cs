@@ -175,6 +175,15 @@ public sealed class BackendTests : IDisposable
     }
 
     [Fact]
+    public void The_redis_backend_named_in_the_core_assembly_points_at_its_package()
+    {
+        // Pytheus.Tests does not reference Pytheus.Redis, as an application that forgot the package would not.
+        var e = Should.Throw<InvalidBackendClassException>(() => Backend.ResolveType("Pytheus.Backends.Redis.RedisBackend, Pytheus"));
+        e.Message.ShouldContain("Pytheus.Redis package");
+        e.Message.ShouldContain("'Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis'");
+    }
+
+    [Fact]
     public void A_class_without_a_usable_constructor_is_rejected_naming_it()
     {
         var e = Should.Throw<InvalidBackendClassException>(() => Backend.LoadBackend(typeof(NoUsableConstructorBackend), BackendConfig.Empty));

@@ -6,7 +6,7 @@ using Pytheus.Exposition;
 using Pytheus.Metrics;
 using Pytheus.Registry;
 
-namespace Pytheus.Tests.Backends.Redis;
+namespace Pytheus.Redis.Tests;
 
 [Collection(RedisCollection.Name)]
 public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
@@ -220,7 +220,7 @@ public class RedisBackendLoadingTests(RedisServer server) : RedisTestBase(server
         var previous = Backend.Current;
         try
         {
-            var type = Backend.ResolveType("Pytheus.Backends.Redis.RedisBackend, Pytheus");
+            var type = Backend.ResolveType("Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis");
             var loaded = Backend.LoadBackend(type, BackendConfig.FromJsonFile(path));
             using var backend = loaded.ShouldBeOfType<RedisBackend>();
             var registry = new CollectorRegistry();

@@ -4,7 +4,7 @@ using Pytheus.Backends.Redis;
 using Pytheus.Metrics;
 using Pytheus.Registry;
 
-namespace Pytheus.Tests.Backends.Redis;
+namespace Pytheus.Redis.Tests;
 
 [Collection(RedisCollection.Name)]
 public class RedisBackendTests(RedisServer server) : RedisTestBase(server)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pytheus.Tests;
+namespace Pytheus.Tests.Shared;
 
 /// <summary>
 /// Waits that last at least the given time by the monotonic clock timers use. <c>Task.Delay</c> alone may end a few

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Pytheus.Tests.Backends.Redis;
+namespace Pytheus.Tests.Shared;
 
 /// <summary>
 /// A real redis-server on a free loopback port with its own temporary directory (AOF persistence on, fsync always, so a

@@ -6,7 +6,7 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 using Xunit.Abstractions;
 
-namespace Pytheus.Tests.Backends.Redis;
+namespace Pytheus.Redis.Tests;
 
 /// <summary>
 /// Four child processes (tests/Pytheus.RedisWorker) × three threads write shared and per-process series to one Redis

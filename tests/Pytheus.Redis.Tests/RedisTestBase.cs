@@ -3,7 +3,7 @@ using Pytheus.Backends.Redis;
 using Pytheus.Exposition;
 using Pytheus.Registry;
 
-namespace Pytheus.Tests.Backends.Redis;
+namespace Pytheus.Redis.Tests;
 
 /// <summary>Gives each test its own key prefix and disposes the backends it created.</summary>
 public abstract class RedisTestBase(RedisServer server) : IDisposable
