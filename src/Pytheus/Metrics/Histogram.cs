@@ -52,7 +52,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         var buckets = _buckets ?? throw Unobservable();
         if (count < 0)
         {
-            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.");
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
         }
         buckets[BucketIndex(value)].Inc(count);
         _sum!.Inc(value * count);
@@ -71,7 +71,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         if (bucketCounts.Count != buckets.Length || bucketCounts.Any(c => c < 0))
         {
             throw new InvalidMetricValueException(
-                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.");
+                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.", nameof(bucketCounts));
         }
         for (var i = 0; i < buckets.Length; i++)
         {

@@ -42,7 +42,7 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
         var sumStore = _sum ?? throw Unobservable();
         if (count < 0)
         {
-            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.");
+            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.", nameof(count));
         }
         sumStore.Inc(sum);
         _count!.Inc(count);
