@@ -64,7 +64,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <see cref="UpperBounds"/>, and the <paramref name="sum"/> of those observations.
     /// </summary>
     /// <exception cref="InvalidMetricValueException">The counts do not match the buckets or one is negative.</exception>
-    public void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
+    internal void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
     {
         var buckets = _buckets ?? throw Unobservable();
         ArgumentNullException.ThrowIfNull(bucketCounts);

@@ -37,7 +37,7 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
 
     /// <summary>Adds <paramref name="count"/> observations made elsewhere whose values add up to <paramref name="sum"/> (for bridges).</summary>
     /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
-    public void AddObservations(long count, double sum)
+    internal void AddObservations(long count, double sum)
     {
         var sumStore = _sum ?? throw Unobservable();
         if (count < 0)
