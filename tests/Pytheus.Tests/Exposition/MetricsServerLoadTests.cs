@@ -78,9 +78,9 @@ public sealed class MetricsServerLoadTests : IDisposable
     [Fact]
     public async Task Slow_readers_are_disconnected_while_every_fast_client_gets_the_whole_body_within_the_slot_limit()
     {
-        const int slowClients = 6;
-        const int fastClients = 24;
-        const int slots = 3;
+        const int slowClients = 4;
+        const int fastClients = 12;
+        const int slots = 2;
         var registry = LargeRegistry(out var expected);
         using var server = MetricsServerTests.StartOnFreePort(new MetricsServerOptions
         {
