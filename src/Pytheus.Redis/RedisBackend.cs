@@ -24,7 +24,7 @@ namespace Pytheus.Backends.Redis;
 /// </para>
 /// <para>See <c>docs/redis-backend.md</c> for the key schema, the flush protocol and what can be lost.</para>
 /// </remarks>
-public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDisposable
+public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, IDisposable, IAsyncDisposable
 {
     private static readonly TimeSpan ImmediateModeRetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -40,6 +40,7 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
     private readonly CancellationTokenSource _stopping = new();
     private readonly int _ttlSeconds;
     private readonly Task _flusher;
+    private readonly PerWriterGauges _perWriter;
     private readonly PosixSignalRegistration?[] _signals;
     private int _wakeRequested;
     private int _disposed;
@@ -81,6 +82,8 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             _ownsConnection = true;
             _connection = ConnectAsync(configuration);
         }
+        _perWriter = new PerWriterGauges(KeyPrefix, WriterId,
+            new LivenessSettings(options.LivenessTimeout, options.DeadWriterRetention, options.ExpireKeyTime), _logger);
         Metrics = new RedisBackendMetrics(this);
         Log.Started(_logger, WriterId, KeyPrefix, options.FlushInterval.TotalMilliseconds);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -110,6 +113,10 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var family = descriptor.Family;
+        if (PerWriterGauges.Handles(family))
+        {
+            return _perWriter.CreateStore(descriptor);
+        }
         var state = _families.GetOrAdd(family.Name, name => new RedisFamilyState(
             name, RedisKeySchema.DataKey(KeyPrefix, name), RedisKeySchema.SequenceKey(KeyPrefix, name, WriterId)));
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
@@ -120,6 +127,29 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         state.AddCell(cell);
         _readers.GetOrAdd(family, f => new RedisFamilyReader(f)).Register(cell);
         return cell;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Applied at the next flush, before the changes made after it.</remarks>
+    public void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(labelValues);
+        if (PerWriterGauges.Handles(family))
+        {
+            _perWriter.Remove(family, labelValues);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Applied at the next flush, before the changes made after it.</remarks>
+    public void RemoveAllSeries(MetricFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        if (PerWriterGauges.Handles(family))
+        {
+            _perWriter.RemoveAll(family);
+        }
     }
 
     /// <summary>
@@ -175,16 +205,23 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             // (Not an IBatch: StackExchange.Redis re-sends a script after NOSCRIPT, which a batch already executed cannot.)
             var pipeline = database;
             var flushes = SendBatches(pipeline);
+            var perWriter = families.Where(PerWriterGauges.Handles).ToList();
+            var perWriterRead = perWriter.Count == 0 ? Task.FromResult<SeriesSnapshot[][]>([]) : FlushAndReadPerWriterAsync(pipeline, perWriter);
             var reads = new Task<HashEntry[]>[families.Count];
             for (var i = 0; i < families.Count; i++)
             {
+                if (PerWriterGauges.Handles(families[i]))
+                {
+                    reads[i] = Task.FromResult(Array.Empty<HashEntry>());
+                    continue;
+                }
                 var key = RedisKeySchema.DataKey(KeyPrefix, families[i].Name);
                 reads[i] = pipeline.HashGetAllAsync(key);
                 _ = pipeline.KeyExpireAsync(key, _options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
             }
             try
             {
-                await Task.WhenAll(reads).WaitAsync(timeout.Token).ConfigureAwait(false);
+                await Task.WhenAll(reads.Append<Task>(perWriterRead)).WaitAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -196,9 +233,10 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
                 await SettleAsync(flushes).ConfigureAwait(false);
             }
             var result = new IReadOnlyList<SeriesSnapshot>[families.Count];
-            for (var i = 0; i < families.Count; i++)
+            var perWriterSeries = perWriterRead.Result;
+            for (int i = 0, next = 0; i < families.Count; i++)
             {
-                result[i] = ReadFamily(families[i], reads[i].Result);
+                result[i] = PerWriterGauges.Handles(families[i]) ? perWriterSeries[next++] : ReadFamily(families[i], reads[i].Result);
             }
             return result;
         }
@@ -237,7 +275,14 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
 
     /// <summary>Number of series with a change not yet confirmed by Redis.</summary>
     internal int PendingSeries() =>
-        _families.Values.Sum(f => f.Cells.Where(c => c.HasPendingChange).Select(c => c.LabelsText).Distinct(StringComparer.Ordinal).Count());
+        _families.Values.Sum(f => f.Cells.Where(c => c.HasPendingChange).Select(c => c.LabelsText).Distinct(StringComparer.Ordinal).Count())
+        + _perWriter.PendingCells();
+
+    /// <summary>The writers sharing this key prefix and their liveness, as last seen.</summary>
+    internal WriterSet Writers => _perWriter.Writers;
+
+    /// <summary>Dead writers whose per-writer data this backend removed.</summary>
+    internal long CleanedWriters => _perWriter.CleanedWriters;
 
     /// <summary>Seconds since the last flush that left nothing unconfirmed.</summary>
     internal double SecondsSinceLastSuccessfulFlush() =>
@@ -295,7 +340,8 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             {
                 if (immediate)
                 {
-                    await _wake.WaitAsync(_failing ? ImmediateModeRetryDelay : Timeout.InfiniteTimeSpan, token).ConfigureAwait(false);
+                    // Woken by a change, or by the heartbeat period: liveness needs a beat even when nothing changes.
+                    await _wake.WaitAsync(_failing ? ImmediateModeRetryDelay : _options.HeartbeatPeriod, token).ConfigureAwait(false);
                     Volatile.Write(ref _wakeRequested, 0);
                 }
                 else
@@ -342,20 +388,48 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         for (var round = 0; ; round++)
         {
             var flushes = SendBatches(database);
+            var perWriter = round == 0 ? FlushPerWriterAsync(database) : Task.FromResult<Exception?>(null);
             if (flushes.Count == 0)
             {
+                var perWriterFailure = await perWriter.ConfigureAwait(false);
+                if (perWriterFailure is not null)
+                {
+                    RecordFailure(perWriterFailure);
+                    return perWriterFailure;
+                }
                 if (!_failing)
                 {
                     Interlocked.Exchange(ref _lastSuccessTimestamp, _time.GetTimestamp());
                 }
                 return null;
             }
-            var failure = await SettleAsync(flushes).ConfigureAwait(false);
+            var failure = await SettleAsync(flushes).ConfigureAwait(false) ?? await perWriter.ConfigureAwait(false);
             if (failure is not null || round == 1 || !flushes.Any(f => f.Batch.Attempts > 1))
             {
                 return failure;
             }
         }
+    }
+
+    /// <summary>Beats and writes this process's per-writer gauges; returns the failure, if any (their values stay pending).</summary>
+    private async Task<Exception?> FlushPerWriterAsync(IDatabaseAsync database)
+    {
+        try
+        {
+            await _perWriter.FlushAsync(database).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>A scrape's per-writer part: this process's values first (read-your-writes), then every writer's.</summary>
+    private async Task<SeriesSnapshot[][]> FlushAndReadPerWriterAsync(IDatabaseAsync database, IReadOnlyList<MetricFamily> families)
+    {
+        await _perWriter.FlushAsync(database).ConfigureAwait(false);
+        return await _perWriter.ReadAsync(database, families).ConfigureAwait(false);
     }
 
     private List<(RedisBatch Batch, Task<RedisResult> Reply)> SendBatches(IDatabaseAsync pipeline)
@@ -462,6 +536,17 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
             // The loop is stopping; the final flush below still runs within the remaining budget.
         }
         var failure = await FlushWithinAsync(Remaining(deadline, budget)).ConfigureAwait(false);
+        if (failure is null && _connection.IsCompletedSuccessfully)
+        {
+            try
+            {
+                await _perWriter.RetireAsync(_connection.Result.GetDatabase(_options.Database)).WaitAsync(Remaining(deadline, budget)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Not retired: the live modes drop this writer when its deadline passes instead.
+            }
+        }
         var pending = PendingSeries();
         if (pending > 0)
         {

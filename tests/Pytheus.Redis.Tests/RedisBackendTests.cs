@@ -101,8 +101,8 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         var first = NewBackend();
         var second = NewBackend();
         var registry = new CollectorRegistry();
-        var g1 = On(first, () => new Gauge("temp", "t", registry: registry));
-        var g2 = On(second, () => new Gauge("temp", "t", registry: new CollectorRegistry()));
+        var g1 = On(first, () => new Gauge("temp", "t", registry: registry, mode: GaugeMode.Shared));
+        var g2 = On(second, () => new Gauge("temp", "t", registry: new CollectorRegistry(), mode: GaugeMode.Shared));
 
         g1.Set(10);
         g1.Inc(5); // same flush: written as 15
