@@ -112,7 +112,7 @@ public sealed class MetricFamily : ICollector
         }
     }
 
-    /// <summary>Forgets a series locally (its stored values stay in the backend).</summary>
+    /// <summary>Forgets a series locally (its stored values stay in the backend, which may free what it holds for it).</summary>
     internal bool RemoveChild(string[] labelValues)
     {
         lock (_childGate)
@@ -123,8 +123,9 @@ public sealed class MetricFamily : ICollector
             }
             _childOrder.Remove(child);
             _sortedChildrenStale = true;
-            return true;
         }
+        Backend.ReleaseSeries(this, labelValues);
+        return true;
     }
 
     private Metric[] SortedChildren()
