@@ -26,6 +26,16 @@ namespace Pytheus.Backends.Redis;
 internal sealed class PerWriterGauges
 {
     private const int ResendRoundsAfterLoss = 2;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly RedisConnection _connection;
+    private readonly bool _immediate;
+    private Task _loop = Task.CompletedTask;
+    private int _wakeRequested;
+    private bool _failing;
 
     private readonly ConcurrentDictionary<string, WriterGaugeFamily> _families = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MetricFamily, WriterGaugeFamily> _byDefinition = new(ReferenceEqualityComparer.Instance);
@@ -41,8 +51,10 @@ internal sealed class PerWriterGauges
     private WriterSet _writers = WriterSet.Empty;
     private long _cleanedWriters;
 
-    public PerWriterGauges(string keyPrefix, string writer, LivenessSettings settings, ILogger logger)
+    public PerWriterGauges(RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, ILogger logger)
     {
+        _connection = connection;
+        _immediate = immediate;
         _keyPrefix = keyPrefix;
         _writer = writer;
         _settings = settings;
@@ -65,7 +77,119 @@ internal sealed class PerWriterGauges
     public static bool Handles(MetricFamily family) => family.Type == MetricType.Gauge && family.GaugeMode.IsPerWriter();
 
     public IValueStore CreateStore(ValueDescriptor descriptor) =>
-        FamilyOf(descriptor.Family).GetOrAddCell(descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues]);
+        FamilyOf(descriptor.Family).GetOrAddCell(descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues], _immediate ? this : null);
+
+    /// <summary>Starts the heartbeat-and-flush loop: every heartbeat period, and on every change when flushes are immediate.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Wakes the loop (immediate flushes). Allocation-free; at most one wake-up is outstanding.</summary>
+    public void RequestFlush()
+    {
+        if (Volatile.Read(ref _wakeRequested) == 0 && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
+            {
+                // Already awake, or shut down.
+            }
+        }
+    }
+
+    /// <summary>Flushes now, serialized with the loop and scrapes.</summary>
+    /// <exception cref="RedisException">Redis could not be reached or refused; the values stay pending.</exception>
+    public async Task FlushNowAsync(CancellationToken cancellationToken)
+    {
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(database).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A scrape's part: this process's values first (read-your-writes), then every writer's, combined by mode.</summary>
+    public async Task<SeriesSnapshot[][]> CollectAsync(IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken)
+    {
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(database).ConfigureAwait(false);
+            return await ReadAsync(database, families).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop, then (within <paramref name="budget"/>) flushes what is pending and marks this writer dead now,
+    /// so that the live modes drop it at once.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan budget)
+    {
+        _stopping.Cancel();
+        using var limit = new CancellationTokenSource(budget);
+        try
+        {
+            await _loop.WaitAsync(limit.Token).ConfigureAwait(false);
+            await FlushNowAsync(limit.Token).ConfigureAwait(false);
+            await RetireAsync(await _connection.GetDatabaseAsync(limit.Token).ConfigureAwait(false)).WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Not retired (or a shared connection was closed first): the live modes drop this writer when its deadline passes instead.
+            Log.PerWriterShutdownIncomplete(_logger, e, PendingCells());
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var period = _failing ? RetryDelay : _settings.HeartbeatPeriod;
+                if (_immediate)
+                {
+                    await _wake.WaitAsync(period, token).ConfigureAwait(false);
+                    Volatile.Write(ref _wakeRequested, 0);
+                }
+                else
+                {
+                    await Task.Delay(period, token).ConfigureAwait(false);
+                }
+                await FlushNowAsync(token).ConfigureAwait(false);
+                if (_failing)
+                {
+                    _failing = false;
+                    Log.PerWriterFlushRecovered(_logger);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // Values stay pending (dirty) and the heartbeat is retried; the app never sees this.
+                if (!_failing)
+                {
+                    _failing = true;
+                    Log.PerWriterFlushFailing(_logger, e, PendingCells());
+                }
+            }
+        }
+    }
 
     public void Remove(MetricFamily family, IReadOnlyList<string> labelValues) => FamilyOf(family).Remove(labelValues);
 
@@ -81,7 +205,7 @@ internal sealed class PerWriterGauges
     /// <remarks>
     /// Values are never resent on a timer: a series another process removed would come back with this writer's value.
     /// </remarks>
-    public async Task FlushAsync(IDatabaseAsync database)
+    private async Task FlushAsync(IDatabaseAsync database)
     {
         await BeatAsync(database).ConfigureAwait(false);
         var all = _resendRounds > 0;
@@ -121,7 +245,7 @@ internal sealed class PerWriterGauges
             for (var i = 0; i < changes.Count; i++)
             {
                 args[1 + 2 * i] = changes[i].Cell.LabelsText;
-                args[2 + 2 * i] = RedisKeySchema.FormatNumber(changes[i].Value);
+                args[2 + 2 * i] = RedisNumber.Format(changes[i].Value);
             }
             var key = family.KeyOf(_writer);
             confirmations.Add((database.ScriptEvaluateAsync(PerWriterScripts.WriteValues, [key], args), changes));
@@ -161,10 +285,10 @@ internal sealed class PerWriterGauges
     }
 
     /// <summary>Marks this writer dead now (graceful shutdown, after its last flush): the live modes drop it at once.</summary>
-    public Task RetireAsync(IDatabaseAsync database) => database.ScriptEvaluateAsync(PerWriterScripts.Retire, [_writersKey], [_writer]);
+    private Task RetireAsync(IDatabaseAsync database) => database.ScriptEvaluateAsync(PerWriterScripts.Retire, [_writersKey], [_writer]);
 
     /// <summary>Reads every writer's values of the given families (after a heartbeat, which refreshes the live set) and combines them by mode.</summary>
-    public async Task<SeriesSnapshot[][]> ReadAsync(IDatabaseAsync database, IReadOnlyList<MetricFamily> families)
+    private async Task<SeriesSnapshot[][]> ReadAsync(IDatabaseAsync database, IReadOnlyList<MetricFamily> families)
     {
         await BeatAsync(database).ConfigureAwait(false);
         var writers = Writers;
@@ -192,7 +316,7 @@ internal sealed class PerWriterGauges
             var name = (string)entry.Name!;
             if (name.StartsWith(WriterGaugeFamily.TimePrefix, StringComparison.Ordinal))
             {
-                times[name[WriterGaugeFamily.TimePrefix.Length..]] = (long)RedisKeySchema.ParseNumber(entry.Value);
+                times[name[WriterGaugeFamily.TimePrefix.Length..]] = (long)RedisNumber.Parse(entry.Value);
             }
         }
         foreach (var entry in entries)
@@ -202,7 +326,7 @@ internal sealed class PerWriterGauges
             {
                 continue;
             }
-            yield return new WriterValue(writer, labels, RedisKeySchema.ParseNumber(entry.Value), times.GetValueOrDefault(name));
+            yield return new WriterValue(writer, labels, RedisNumber.Parse(entry.Value), times.GetValueOrDefault(name));
         }
     }
 
@@ -213,7 +337,7 @@ internal sealed class PerWriterGauges
         {
             _decoded.Clear();
         }
-        return _decoded.GetOrAdd(string.Join('\n', family.Name, labelsText), _ => RedisKeySchema.DecodeLabels(labelsText, family.LabelNames));
+        return _decoded.GetOrAdd(string.Join('\n', family.Name, labelsText), _ => RedisLabelCodec.Decode(labelsText, family.LabelNames));
     }
 
     private async Task BeatAsync(IDatabaseAsync database)

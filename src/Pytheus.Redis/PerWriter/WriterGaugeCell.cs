@@ -11,11 +11,13 @@ internal sealed class WriterGaugeCell : IValueStore
     private long _bits;
     private long _version;
     private long _sentVersion = -1;
+    private readonly PerWriterGauges? _wakeOnChange;
 
-    public WriterGaugeCell(string labelsText, string[] labelValues)
+    public WriterGaugeCell(string labelsText, string[] labelValues, PerWriterGauges? wakeOnChange)
     {
         LabelsText = labelsText;
         LabelValues = labelValues;
+        _wakeOnChange = wakeOnChange;
     }
 
     /// <summary>The canonical label text: the hash field this value lives in.</summary>
@@ -31,6 +33,7 @@ internal sealed class WriterGaugeCell : IValueStore
     {
         DoubleBits.Add(ref _bits, amount);
         Interlocked.Increment(ref _version);
+        _wakeOnChange?.RequestFlush();
     }
 
     /// <inheritdoc />
@@ -38,6 +41,7 @@ internal sealed class WriterGaugeCell : IValueStore
     {
         Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
         Interlocked.Increment(ref _version);
+        _wakeOnChange?.RequestFlush();
     }
 
     /// <inheritdoc />

@@ -33,16 +33,16 @@ internal sealed class WriterGaugeFamily
     public RedisKey KeyOf(string writer) => $"{KeyPrefix}:{{{Family.Name}}}:g:{writer}";
 
     /// <summary>The cell of a series, created once (amortized O(1): no copy of the family's cells).</summary>
-    public WriterGaugeCell GetOrAddCell(string[] labelValues)
+    public WriterGaugeCell GetOrAddCell(string[] labelValues, PerWriterGauges? wakeOnChange)
     {
-        var text = RedisKeySchema.EncodeLabels(Family.LabelNames, labelValues);
-        return _cells.GetOrAdd(text, static (t, values) => new WriterGaugeCell(t, values), labelValues);
+        var text = RedisLabelCodec.Encode(Family.LabelNames, labelValues);
+        return _cells.GetOrAdd(text, static (t, state) => new WriterGaugeCell(t, state.labelValues, state.wakeOnChange), (labelValues, wakeOnChange));
     }
 
     /// <summary>Forgets a series here and queues its removal from every writer's hash.</summary>
     public void Remove(IReadOnlyList<string> labelValues)
     {
-        var text = RedisKeySchema.EncodeLabels(Family.LabelNames, labelValues);
+        var text = RedisLabelCodec.Encode(Family.LabelNames, labelValues);
         _cells.TryRemove(text, out _);
         _removals.Enqueue(text);
     }

@@ -29,7 +29,7 @@ internal sealed class WriterSet
         var writers = new Dictionary<string, long>(flat.Length / 2, StringComparer.Ordinal);
         for (var i = 0; i + 1 < flat.Length; i += 2)
         {
-            writers[(string)flat[i]!] = (long)RedisKeySchema.ParseNumber((StackExchange.Redis.RedisValue)flat[i + 1]);
+            writers[(string)flat[i]!] = (long)RedisNumber.Parse((StackExchange.Redis.RedisValue)flat[i + 1]);
         }
         return new WriterSet(nowMs, writers);
     }

@@ -68,6 +68,7 @@ public class GaugeModeBackendTests(RedisServer server) : RedisTestBase(server)
         }.Order(StringComparer.Ordinal));
         (await connection.GetDatabase().SortedSetLengthAsync($"{Prefix}:{{@writers}}")).ShouldBe(1);
         Scrape(registry).ShouldBe("# HELP churn_depth Depth\n# TYPE churn_depth gauge\nchurn_depth{queue=\"mine\"} 2\n");
+        await survivor.DisposeAsync();
     }
 
     [Fact]
