@@ -87,9 +87,10 @@ public sealed class PytheusHealthCheck : IHealthCheck
     }
 
     // A family of its own, in no registry and never written, so that the check reads one small key whatever the
-    // application registered.
+    // application registered. Shared mode: a per-writer gauge would hold a value of its own to send.
     private MetricFamily Probe() => Probes.GetValue(_backend, static backend => new Gauge(
-        "pytheus_health_probe", "Read by the Pytheus health check; never written.", registry: CollectorRegistry.None, backend: backend).Family);
+        "pytheus_health_probe", "Read by the Pytheus health check; never written.", registry: CollectorRegistry.None, backend: backend,
+        mode: GaugeMode.Shared).Family);
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
