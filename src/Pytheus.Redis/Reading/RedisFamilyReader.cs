@@ -40,6 +40,11 @@ internal sealed class RedisFamilyReader
                 series.Cells[cell.Slot] = cell;
                 series.LocalCells++;
             }
+            else if (series.Cells[cell.Slot]!.IsRemoved)
+            {
+                // The series was removed and created again: the new cell learns Redis's values from now on.
+                series.Cells[cell.Slot] = cell;
+            }
             var key = (byte[])cell.Field!;
             if (!_fields.ContainsKey(key))
             {
