@@ -33,6 +33,24 @@ public class RedisProtocolTests(RedisServer server) : RedisTestBase(server)
     }
 
     [Fact]
+    public async Task Two_registries_declaring_the_labels_in_other_orders_share_the_series_and_each_reads_it_in_its_own_order()
+    {
+        var backend = NewBackend();
+        var ab = new CollectorRegistry();
+        var ba = new CollectorRegistry();
+        var first = On(backend, () => new Counter("ordered_total", "o", ["a", "b"], registry: ab));
+        var second = On(backend, () => new Counter("ordered_total", "o", ["b", "a"], registry: ba));
+
+        first.WithLabelValues("1", "2").Inc(5);
+        second.WithLabelValues("2", "1").Inc(7);
+        await backend.FlushAsync();
+
+        Scrape(ab).ShouldContain("ordered_total{a=\"1\",b=\"2\"} 12\n");
+        Scrape(ba).ShouldContain("ordered_total{b=\"2\",a=\"1\"} 12\n");
+        second.WithLabelValues("2", "1").Get().ShouldBe(12);
+    }
+
+    [Fact]
     public async Task A_series_removed_and_created_again_before_a_flush_keeps_every_change()
     {
         var backend = NewBackend();
