@@ -8,7 +8,7 @@ namespace Pytheus.Redis.Tests;
 /// Redis losing data — FLUSHALL, a restart without persistence, a family key expiring — is detected by every living
 /// process, which re-sends what it holds: series, gauges' values, counters' own contributions (a reset, never a double).
 /// </summary>
-[Collection(RedisCollection.Name)]
+[Collection(RedisFaultCollection.Name)]
 public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
 {
     [Fact]

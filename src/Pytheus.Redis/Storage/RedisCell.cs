@@ -31,12 +31,11 @@ internal sealed class RedisCell : IValueStore
     private double _ownSetValue;
     private double _ownDelta;
 
-    public RedisCell(string field, string labelsText, string[] labelValues, int slot, RedisFlushLoop? wakeOnChange)
+    public RedisCell(string field, string labelsText, int slot, RedisFlushLoop? wakeOnChange)
     {
         FieldText = field;
         Field = field;
         LabelsText = labelsText;
-        LabelValues = labelValues;
         Slot = slot;
         _wakeOnChange = wakeOnChange;
     }
@@ -55,9 +54,6 @@ internal sealed class RedisCell : IValueStore
 
     /// <summary>The canonical label text of the series.</summary>
     public string LabelsText { get; }
-
-    /// <summary>The series' label values, aligned with the family's label names.</summary>
-    public string[] LabelValues { get; }
 
     /// <summary>The number's index in the family's value layout.</summary>
     public int Slot { get; }

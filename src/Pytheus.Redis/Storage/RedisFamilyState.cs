@@ -66,13 +66,13 @@ internal sealed class RedisFamilyState
     }
 
     /// <summary>Returns the cell of <paramref name="field"/>, creating it once; either way one more view holds it.</summary>
-    public RedisCell Hold(string field, string labelsText, string[] labelValues, int slot, RedisFlushLoop? wake)
+    public RedisCell Hold(string field, string labelsText, int slot, RedisFlushLoop? wake)
     {
         lock (_gate)
         {
             if (!_byField.TryGetValue(field, out var cell))
             {
-                cell = new RedisCell(field, labelsText, labelValues, slot, wake);
+                cell = new RedisCell(field, labelsText, slot, wake);
                 _byField.Add(field, cell);
                 if (_count == _cells.Length)
                 {
