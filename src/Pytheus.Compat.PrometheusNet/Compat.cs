@@ -74,12 +74,12 @@ public static class Compat
             var lateSigns = LateSigns(detours).ToList();
             // Values prometheus-net stored before the patch belong in the backend too: fold them now.
             synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-            if (synchronizer.EscapedTotal > 0)
+            if (synchronizer.Escaped is { } escaped && (escaped.Amount > 0 || escaped.Observations > 0))
             {
-                lateSigns.Add($"prometheus-net metrics were updated {synchronizer.EscapedTotal} time(s) before the patch (folded into the backend)");
+                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escaped.Amount}, {escaped.Observations} observation(s); folded into the backend)");
             }
             var runtime = detours.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
-            var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.EscapedTotal);
+            var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);
             Log.Patched(logger, detours.Count, backend.GetType().Name, internals.Version);
             foreach (var sign in lateSigns)
             {
