@@ -159,7 +159,7 @@ public class RedisBenchmarks
     [BenchmarkCategory("Create 100,000 series"), Benchmark(Baseline = true)]
     public int InProcess_Create_100000_series()
     {
-        var family = new Py.Counter("bench_create_total", "Creation", ["id"], registry: new PyRegistry(), backend: new InProcessBackend());
+        var family = new Py.Counter("bench_create_total", "Creation", ["id"], registry: new PyRegistry(), backend: new InProcessBackend(), seriesLimit: CreatedSeries);
         foreach (var label in CreatedLabels)
         {
             family.WithLabelValues(label);
@@ -180,7 +180,7 @@ public class RedisBenchmarks
             FlushInterval = TimeSpan.FromHours(1),
             ShutdownTimeout = TimeSpan.Zero,
         });
-        var family = new Py.Counter("bench_create_total", "Creation", ["id"], registry: new PyRegistry(), backend: backend);
+        var family = new Py.Counter("bench_create_total", "Creation", ["id"], registry: new PyRegistry(), backend: backend, seriesLimit: CreatedSeries);
         foreach (var label in CreatedLabels)
         {
             family.WithLabelValues(label);
