@@ -123,7 +123,7 @@ public sealed class MetricsServerLoadTests : IDisposable
     private static CollectorRegistry LargeRegistry(out byte[] expected)
     {
         var registry = new CollectorRegistry();
-        var counter = new Counter("load_total", "Load", ["series"], registry: registry);
+        var counter = new Counter("load_total", "Load", ["series"], registry: registry, seriesLimit: 20_000);
         var padding = new string('x', 400);
         for (var i = 0; i < 20_000; i++)
         {
