@@ -4,6 +4,7 @@
 //   load <n>   PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG, then n increments and observations on a
 //              shared series and on one named after WORKER_ID; the backend flushes at process exit.
 //   scrape     PatchClient() on that backend and print the default registry's exposition.
+//   scenarios  run every LegacyLibrary.FidelityScenarios on plain prometheus-net (no PatchClient()) and print the transcripts.
 //   refuse <n> PatchClient() with an engine that refuses after n redirects, then use prometheus-net, then patch for real.
 using LegacyLibrary;
 using Prometheus;
@@ -47,6 +48,12 @@ switch (mode)
         Compat.PatchClient();
         SharedMetrics();
         Console.Write(await Export());
+        break;
+    case "scenarios":
+        foreach (var (name, scenario) in FidelityScenarios.All)
+        {
+            Console.Write($"### {name}\n{await scenario(Metrics.NewCustomRegistry())}");
+        }
         break;
     case "refuse":
     {
