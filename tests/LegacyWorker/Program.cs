@@ -4,14 +4,15 @@
 //   load <n>   PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG, then n increments and observations on a
 //              shared series and on one named after WORKER_ID; the backend flushes at process exit.
 //   scrape     PatchClient() on that backend and print the default registry's exposition.
-//   scenarios  run every LegacyLibrary.FidelityScenarios on plain prometheus-net (no PatchClient()) and print the transcripts.
+//   scenarios [patched]  run every LegacyLibrary.FidelityScenarios and print the transcripts: on plain prometheus-net
+//              (no PatchClient()), or with "patched" under PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG.
 //   refuse <n> PatchClient() with an engine that refuses after n redirects, then use prometheus-net, then patch for real.
 using LegacyLibrary;
 using Prometheus;
 using Pytheus.Compat.PrometheusNet;
 
 var mode = args[0];
-var n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+var n = args.Length > 1 && int.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
 switch (mode)
 {
     case "late":
@@ -50,6 +51,10 @@ switch (mode)
         Console.Write(await Export());
         break;
     case "scenarios":
+        if (args.Length > 1 && args[1] == "patched")
+        {
+            Compat.PatchClient();
+        }
         foreach (var (name, scenario) in FidelityScenarios.All)
         {
             Console.Write($"### {name}\n{await scenario(Metrics.NewCustomRegistry())}");
