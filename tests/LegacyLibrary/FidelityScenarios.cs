@@ -144,7 +144,7 @@ public static class FidelityScenarios
     {
         var t = new Transcript();
         var latency = Metrics.WithCustomRegistry(registry).CreateHistogram("fo_latency_seconds", "Latency.",
-            new HistogramConfiguration { Buckets = [0.5, 1, 2.5, 1000000] });
+            new HistogramConfiguration { Buckets = [1e-05, 0.5, 1, 2.5, 1000000] });
         latency.Observe(0.7);
         latency.Observe(2);
         await t.Export("text", registry);

@@ -128,6 +128,7 @@ public class FidelityTests(PatchedFixture fixture)
 
         Samples(t["text"]).Where(s => s.Contains("_bucket", StringComparison.Ordinal)).ShouldBe(
         [
+            "fo_latency_seconds_bucket{le=\"1e-05\"} 0",
             "fo_latency_seconds_bucket{le=\"0.5\"} 0",
             "fo_latency_seconds_bucket{le=\"1\"} 1",
             "fo_latency_seconds_bucket{le=\"2.5\"} 2",
@@ -136,6 +137,7 @@ public class FidelityTests(PatchedFixture fixture)
         ]);
         Samples(t["openmetrics"]).Where(s => s.Contains("_bucket", StringComparison.Ordinal)).ShouldBe(
         [
+            "fo_latency_seconds_bucket{le=\"1e-05\"} 0",
             "fo_latency_seconds_bucket{le=\"0.5\"} 0",
             "fo_latency_seconds_bucket{le=\"1.0\"} 1",
             "fo_latency_seconds_bucket{le=\"2.5\"} 2",

@@ -29,7 +29,10 @@ internal sealed class CollectorBinding(Collector source, Func<string[], Backends
     /// <summary>Whether the metric is process-specific and kept on the in-process backend.</summary>
     public bool IsLocal { get; } = isLocal;
 
-    /// <summary>Where a child's series live: <see cref="Unlabelled"/> for the label-less child of a labelled collector.</summary>
+    /// <summary>
+    /// Where a child's series live: <see cref="Unlabelled"/> for the label-less child of a labelled collector (created
+    /// on first use; callers hold the binder's lock).
+    /// </summary>
     public BoundFamily FamilyOf(int childInstanceLabelCount) =>
         childInstanceLabelCount == 0 && _instanceLabelCount > 0
             ? _unlabelled ??= new BoundFamily(backend => create(labelNames[_instanceLabelCount..], backend))

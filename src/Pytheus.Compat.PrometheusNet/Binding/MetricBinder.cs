@@ -70,7 +70,14 @@ internal sealed class MetricBinder
     };
 
     /// <summary>The bound family a child's series belong to.</summary>
-    public BoundFamily FamilyOf(CollectorBinding binding, ChildBase child) => binding.FamilyOf(Internals.InstanceLabelCountOf(child));
+    public BoundFamily FamilyOf(CollectorBinding binding, ChildBase child)
+    {
+        var instanceLabels = Internals.InstanceLabelCountOf(child);
+        lock (_gate)
+        {
+            return binding.FamilyOf(instanceLabels);
+        }
+    }
 
     /// <summary>
     /// Removes the series of children prometheus-net no longer holds (removed, disposed, expired) and not re-created
