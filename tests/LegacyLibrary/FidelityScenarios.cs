@@ -18,6 +18,7 @@ public static class FidelityScenarios
             [nameof(UnpublishAfterWrite)] = UnpublishAfterWrite,
             [nameof(SuppressedNeverPublished)] = SuppressedNeverPublished,
             [nameof(BucketLabels)] = BucketLabels,
+            [nameof(ExemplarChecks)] = ExemplarChecks,
         };
 
     /// <summary>RemoveLabelled, re-creation before the next scrape, Dispose, writes through removed children.</summary>
@@ -149,6 +150,27 @@ public static class FidelityScenarios
         latency.Observe(2);
         await t.Export("text", registry);
         await t.Export("openmetrics", registry, ExpositionFormat.OpenMetricsText);
+        return t;
+    }
+
+    /// <summary>prometheus-net's checks of explicit exemplars: reuse, duplicate keys, length.</summary>
+    public static async Task<Transcript> ExemplarChecks(CollectorRegistry registry)
+    {
+        var t = new Transcript();
+        var factory = Metrics.WithCustomRegistry(registry);
+        var calls = factory.CreateCounter("fe_calls_total", "Calls.");
+        var exemplar = Exemplar.From(Exemplar.Pair("trace_id", "abc"));
+        t.Try("first", () => calls.Inc(2, exemplar));
+        t.Try("reused", () => calls.Inc(1, exemplar));
+        t.Try("duplicate-keys", () => calls.Inc(1, Exemplar.From(Exemplar.Pair("k", "1"), Exemplar.Pair("k", "2"))));
+        t.Try("too-long", () => calls.Inc(1, Exemplar.From(Exemplar.Pair("k", new string('x', 200)))));
+        t.Try("none", () => calls.Inc(1, Exemplar.None));
+        t.Value("calls", calls.Value);
+        var latency = factory.CreateHistogram("fe_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [1] });
+        var observed = Exemplar.From(Exemplar.Pair("trace_id", "def"));
+        t.Try("observe", () => latency.Observe(0.5, observed));
+        t.Try("observe-reused", () => latency.Observe(0.5, observed));
+        await t.Export("text", registry);
         return t;
     }
 }

@@ -146,6 +146,24 @@ public class FidelityTests(PatchedFixture fixture)
         ]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Explicit_exemplars_are_checked_as_prometheus_net_checks_them(bool patched)
+    {
+        var t = await RunAsync(patched, FidelityScenarios.ExemplarChecks);
+
+        t["first"].ShouldBe("ok");
+        t["reused"].ShouldBe(nameof(InvalidOperationException));
+        t["duplicate-keys"].ShouldBe(nameof(ArgumentException));
+        t["too-long"].ShouldBe(nameof(ArgumentException));
+        t["none"].ShouldBe("ok");
+        t["calls"].ShouldBe("3");
+        t["observe"].ShouldBe("ok");
+        t["observe-reused"].ShouldBe(nameof(InvalidOperationException));
+        Samples(t["text"]).ShouldContain("fe_calls_total 3");
+    }
+
     [Fact]
     public async Task Every_scenario_records_under_the_patch_what_plain_prometheus_net_records_in_a_process_that_never_patched()
     {

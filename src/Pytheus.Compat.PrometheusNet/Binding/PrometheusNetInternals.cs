@@ -75,6 +75,8 @@ internal sealed class PrometheusNetInternals
         SummarySumBits = LongFieldRefs.Create(typeof(Summary.Child), Field(typeof(Summary.Child), "_sum"));
         SummaryLock = Field(typeof(Summary.Child), "_lock");
 
+        Exemplars = new ExemplarValidation(Missing);
+
         foreach (var type in new[] { typeof(Counter), typeof(Gauge), typeof(Histogram), typeof(Summary) })
         {
             var generic = type.BaseType!;
@@ -88,6 +90,9 @@ internal sealed class PrometheusNetInternals
 
     /// <summary><c>CollectorRegistry.CollectAndSerializeAsync(IMetricsSerializer, CancellationToken)</c>, where every exporter ends.</summary>
     public MethodInfo CollectAndSerialize { get; }
+
+    /// <summary>prometheus-net's own recording of explicit exemplars, for its checks.</summary>
+    public ExemplarValidation Exemplars { get; }
 
     public LongFieldRef CounterValue { get; }
 

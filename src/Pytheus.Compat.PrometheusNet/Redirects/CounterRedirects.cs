@@ -16,7 +16,10 @@ public static unsafe class CounterRedirects
     internal static nint OriginalIncTo;
     internal static nint OriginalGetValue;
 
-    /// <summary>Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. Exemplars are dropped.</summary>
+    /// <summary>
+    /// Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. An exemplar is checked and kept
+    /// by prometheus-net as unpatched (so a reused or invalid one throws the same), but not exposed.
+    /// </summary>
     public static void Inc(Counter.Child self, double increment, Exemplar? exemplar)
     {
         if (PatchState.Binder is not { } binder)
@@ -27,6 +30,10 @@ public static unsafe class CounterRedirects
         if (increment < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(increment), "Counter value cannot decrease.");
+        }
+        if (exemplar is not null)
+        {
+            binder.Internals.Exemplars.Counter(self, exemplar, increment);
         }
         // prometheus-net accepts NaN and stores it; a NaN increment poisons a shared counter forever, so it is dropped.
         if (!double.IsNaN(increment))

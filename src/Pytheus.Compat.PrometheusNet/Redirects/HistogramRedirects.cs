@@ -15,7 +15,10 @@ public static unsafe class HistogramRedirects
     internal static nint OriginalGetSum;
     internal static nint OriginalGetCount;
 
-    /// <summary>Replaces the private <c>Histogram.Child.ObserveInternal(double, long, Exemplar)</c>, where every observation ends.</summary>
+    /// <summary>
+    /// Replaces the private <c>Histogram.Child.ObserveInternal(double, long, Exemplar)</c>, where every observation ends.
+    /// An exemplar is checked and kept by prometheus-net as unpatched, but not exposed.
+    /// </summary>
     public static void ObserveInternal(Histogram.Child self, double val, long count, Exemplar? exemplar)
     {
         if (PatchState.Binder is not { } binder)
@@ -26,9 +29,35 @@ public static unsafe class HistogramRedirects
         // prometheus-net ignores NaN observations; so do we.
         if (!double.IsNaN(val))
         {
+            if (exemplar is not null)
+            {
+                try
+                {
+                    binder.Internals.Exemplars.Histogram(self, exemplar, val);
+                }
+                catch
+                {
+                    // prometheus-net counts the bucket before its exemplar check throws, and stops there (no sum, no publish).
+                    CountBucketOnly(binder.Histogram(self), val, count);
+                    throw;
+                }
+            }
             binder.Histogram(self).Observe(val, count);
             self.Publish();
         }
+    }
+
+    private static void CountBucketOnly(Pytheus.Metrics.Histogram series, double val, long count)
+    {
+        var bounds = series.Family.UpperBounds;
+        var counts = new long[bounds.Count];
+        var bucket = 0;
+        while (bucket < bounds.Count - 1 && val > bounds[bucket])
+        {
+            bucket++;
+        }
+        counts[bucket] = count;
+        series.AddBucketCounts(counts, 0);
     }
 
     /// <summary>Replaces <c>Histogram.Child.Sum</c>.</summary>
