@@ -108,7 +108,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
         {
             new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
             new Histogram("mp_latency_seconds", "Latency", ["route"], buckets: [0.1, 1], registry: registry);
-            new Gauge("mp_inflight", "Summed gauge", registry: registry);
+            new Gauge("mp_inflight", "Summed gauge", registry: registry, mode: GaugeMode.Sum);
             new Summary("mp_payload_bytes", "Payload", ["route"], registry: registry);
         }
         var text = Scrape(registry);

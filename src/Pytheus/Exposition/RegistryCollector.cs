@@ -50,13 +50,34 @@ public static class RegistryCollector
                 series[members[i].Index] = read[i];
             }
         }
-        var result = new MetricSnapshot[entries.Count];
+        var result = new List<MetricSnapshot>(entries.Count + 1);
         for (var i = 0; i < entries.Count; i++)
         {
-            result[i] = new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? (liveLocal ? entries[i].Family.CollectLocalLive() : entries[i].Family.CollectLocal()));
+            result.Add(new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? (liveLocal ? entries[i].Family.CollectLocalLive() : entries[i].Family.CollectLocal())));
+        }
+        if (SeriesOverflows(entries.Where(e => e.Registered).Select(e => e.Family)) is { } overflows)
+        {
+            result.Add(overflows);
         }
         return result;
     }
+
+    /// <summary>
+    /// <c>pytheus_series_overflows_total{metric}</c>: the label sets refused by each family at its series limit. Only
+    /// present once a family overflowed, so that a registry's text does not change until something is wrong.
+    /// </summary>
+    private static MetricSnapshot? SeriesOverflows(IEnumerable<MetricFamily> families)
+    {
+        var series = families.Where(f => f.SeriesOverflows > 0)
+            .Select(f => new SeriesSnapshot([f.Name], [f.SeriesOverflows]))
+            .OrderBy(s => s.LabelValues[0], StringComparer.Ordinal)
+            .ToList();
+        return series.Count == 0 ? null : new MetricSnapshot(OverflowFamily.Name, OverflowFamily, series);
+    }
+
+    private static readonly MetricFamily OverflowFamily = new(
+        "pytheus_series_overflows_total", "Label sets not stored because their metric was at its series limit; their writes went to the overflow series.",
+        MetricType.Counter, new Labels.LabelSchema("pytheus_series_overflows_total", ["metric"], [null]), [], new Backends.InProcess.InProcessBackend());
 
     private static string Prefixed(string? prefix, string name) => prefix is null ? name : $"{prefix}_{name}";
 }

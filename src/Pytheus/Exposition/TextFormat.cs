@@ -99,7 +99,7 @@ public static class TextFormat
         {
             var one = series[index];
             labels.Clear();
-            WriteLabelsOpen(labels, family.LabelNames, one.LabelValues);
+            WriteLabelsOpen(labels, family.ExpositionLabelNames, one.LabelValues);
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = one.Values[i];

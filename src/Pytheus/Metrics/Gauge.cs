@@ -15,10 +15,13 @@ public sealed class Gauge : Metric<Gauge>, IDurationObserver
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
     /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
+    /// <param name="seriesLimit">The most label sets kept; past it new label sets write to one overflow series whose labels are all <see cref="MetricFamily.OverflowLabelValue"/> (see <see cref="MetricFamily.SeriesLimit"/>).</param>
+    /// <param name="mode">How the values of many processes are shown (default <see cref="GaugeMode.LiveSum"/>); see <see cref="GaugeMode"/>.</param>
     public Gauge(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null)
-        : base(MetricType.Gauge, name, description, requiredLabels, defaultLabels, null, registry, null, backend)
+        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null,
+        int seriesLimit = MetricFamily.DefaultSeriesLimit, GaugeMode mode = GaugeMode.LiveSum)
+        : base(MetricType.Gauge, name, description, requiredLabels, defaultLabels, null, registry, mode.HasWriterLabel() ? GaugeModes.WriterLabel : null, backend, seriesLimit, mode)
     {
     }
 

@@ -22,11 +22,13 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
     /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
+    /// <param name="seriesLimit">The most label sets kept; past it new label sets write to one overflow series whose labels are all <see cref="MetricFamily.OverflowLabelValue"/> (see <see cref="MetricFamily.SeriesLimit"/>).</param>
     public Histogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
-        CollectorRegistry? registry = null, IBackend? backend = null)
-        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend)
+        CollectorRegistry? registry = null, IBackend? backend = null,
+        int seriesLimit = MetricFamily.DefaultSeriesLimit)
+        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend, seriesLimit)
     {
     }
 

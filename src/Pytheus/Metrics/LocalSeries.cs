@@ -68,7 +68,7 @@ internal sealed class LocalSeries : IReadOnlyList<SeriesSnapshot>
             {
                 var values = new double[Stride];
                 ReadValues(index, values);
-                snapshots[index] = new SeriesSnapshot(Children[index].SeriesLabelValues!, values);
+                snapshots[index] = new SeriesSnapshot(Children[index].ExpositionLabelValues, values);
             }
             return snapshots[index]!;
         }

@@ -14,16 +14,24 @@ public abstract class Metric
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
     {
         if (!NameRules.IsValidMetricName(name))
         {
             throw new InvalidMetricNameException($"Invalid metric name '{name}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.");
         }
         ArgumentNullException.ThrowIfNull(description);
+        if (seriesLimit < 1)
+        {
+            throw new InvalidMetricValueException($"Metric '{name}': series limit {seriesLimit} must be at least 1.");
+        }
+        if (!Enum.IsDefined(gaugeMode))
+        {
+            throw new InvalidMetricValueException($"Metric '{name}': gauge mode {(int)gaugeMode} is not a {nameof(GaugeMode)}.");
+        }
         var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
         var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
-        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);
@@ -65,6 +73,12 @@ public abstract class Metric
         Family.LabelNames.Select((n, i) => (n, v: ExplicitLabelValues[i] ?? Family.Labels.Defaults[i]))
             .Where(p => p.v is not null).ToDictionary(p => p.n, p => p.v!, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The most label sets this metric keeps (see <see cref="MetricFamily.SeriesLimit"/>); past it, new label sets
+    /// write to one overflow series.
+    /// </summary>
+    public int SeriesLimit => Family.SeriesLimit;
+
     /// <summary>Whether every required label has a value, so that the view can be observed.</summary>
     public bool IsObservable => SeriesLabelValues is not null;
 
@@ -80,7 +94,11 @@ public abstract class Metric
     /// The series' labels as the text format writes them, UTF-8, without the closing brace (<c>{a="x",b="y"</c>),
     /// or empty without labels; rendered on the first scrape and kept, since a series' labels never change.
     /// </summary>
-    internal byte[] ExpositionLabels => _expositionLabels ??= Exposition.TextFormat.RenderLabels(Family.LabelNames, SeriesLabelValues!);
+    internal byte[] ExpositionLabels => _expositionLabels ??= Exposition.TextFormat.RenderLabels(Family.ExpositionLabelNames, ExpositionLabelValues);
+
+    /// <summary>The series' label values as exposed from this process: with the writer's id where the gauge mode adds it.</summary>
+    internal string[] ExpositionLabelValues =>
+        Family.GaugeMode.HasWriterLabel() ? [.. SeriesLabelValues!, WriterIdentity.Current] : SeriesLabelValues!;
 
     private byte[]? _expositionLabels;
 
@@ -93,13 +111,16 @@ public abstract class Metric
     /// <summary>Copies the series' values into <paramref name="values"/> (in the family's value layout).</summary>
     internal abstract void ReadValues(Span<double> values);
 
-    /// <summary>Binds this view to its series when its labels are complete.</summary>
-    private protected void AttachSeries()
+    /// <summary>
+    /// Binds this view to its series when its labels are complete, and returns the series' owner: this view, the child
+    /// created earlier for the same labels, or the overflow child when the family is at its series limit.
+    /// </summary>
+    private protected Metric? AttachSeries()
     {
         var values = Family.Labels.Effective(ExplicitLabelValues);
         if (values is null)
         {
-            return;
+            return null;
         }
         var owner = Family.GetOrAddChild(values, v =>
         {
@@ -112,6 +133,7 @@ public abstract class Metric
             ShareStores(owner);
             SeriesLabelValues = owner.SeriesLabelValues;
         }
+        return owner;
     }
 
     private protected UnobservableMetricException Unobservable() => new(

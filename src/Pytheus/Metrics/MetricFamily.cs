@@ -20,8 +20,18 @@ public sealed class MetricFamily : ICollector
     private readonly object _childGate = new();
     private Metric[] _sortedChildren = [];
     private bool _sortedChildrenStale;
+    private string[]? _overflowLabelValues;
+    private long _seriesOverflows;
 
-    internal MetricFamily(string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend)
+    /// <summary>The default of <see cref="SeriesLimit"/>: label sets a metric keeps unless told otherwise.</summary>
+    public const int DefaultSeriesLimit = 10_000;
+
+    /// <summary>The value of every label of the overflow series, which takes the writes of label sets past the limit.</summary>
+    public const string OverflowLabelValue = "__overflow__";
+
+    internal MetricFamily(
+        string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
+        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit)
     {
         Name = name;
         Help = help;
@@ -29,6 +39,9 @@ public sealed class MetricFamily : ICollector
         Labels = labels;
         UpperBounds = upperBounds;
         Backend = backend;
+        GaugeMode = type == MetricType.Gauge ? gaugeMode : GaugeMode.Shared;
+        SeriesLimit = seriesLimit;
+        ExpositionLabelNames = GaugeMode.HasWriterLabel() ? [.. labels.Names, GaugeModes.WriterLabel] : labels.Names;
         ValueLayout = type switch
         {
             MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
@@ -64,6 +77,29 @@ public sealed class MetricFamily : ICollector
     /// <summary>The backend this family's values live in (the current one when the family was created).</summary>
     public IBackend Backend { get; }
 
+    /// <summary>
+    /// For a gauge, how the values of many processes are combined (<see cref="Metrics.GaugeMode"/>); other types are
+    /// global sums, <see cref="GaugeMode.Shared"/>.
+    /// </summary>
+    public GaugeMode GaugeMode { get; }
+
+    /// <summary>
+    /// The label names as exposed: <see cref="LabelNames"/>, followed by <see cref="GaugeModes.WriterLabel"/> for a
+    /// gauge whose mode shows one series per writer. Series read by a collecting backend carry values for these names.
+    /// </summary>
+    public IReadOnlyList<string> ExpositionLabelNames { get; }
+
+    /// <summary>
+    /// The most label sets this process keeps for the family. Past it, a new label set does not create a series: its
+    /// writes go to one overflow series whose every label is <see cref="OverflowLabelValue"/> (so totals stay right),
+    /// the refusal is counted in <see cref="SeriesOverflows"/> and in <c>pytheus_series_overflows_total</c>, and a
+    /// warning is logged once. The application never gets an exception for it.
+    /// </summary>
+    public int SeriesLimit { get; }
+
+    /// <summary>How many times a new label set was sent to the overflow series because the family was at its <see cref="SeriesLimit"/>.</summary>
+    public long SeriesOverflows => Interlocked.Read(ref _seriesOverflows);
+
     internal LabelSchema Labels { get; }
 
     internal int SumIndex { get; }
@@ -85,13 +121,17 @@ public sealed class MetricFamily : ICollector
             : !Labels.Names.SequenceEqual(other.Labels.Names) ? $"labels [{string.Join(",", Labels.Names)}] vs [{string.Join(",", other.Labels.Names)}]"
             : !Labels.Defaults.SequenceEqual(other.Labels.Defaults) ? "default labels differ"
             : !UpperBounds.SequenceEqual(other.UpperBounds) ? $"buckets [{string.Join(",", UpperBounds)}] vs [{string.Join(",", other.UpperBounds)}]"
+            : GaugeMode != other.GaugeMode ? $"gauge mode {GaugeMode.ToConfigName()} vs {other.GaugeMode.ToConfigName()}"
             : string.Empty;
         return difference.Length == 0;
     }
 
     internal Metric? FindChild(string[] labelValues) => _children.TryGetValue(labelValues, out var child) ? child : null;
 
-    /// <summary>Returns the child for a full label set, creating it once even when threads race.</summary>
+    /// <summary>
+    /// Returns the child for a full label set, creating it once even when threads race — or, when the family already
+    /// holds <see cref="SeriesLimit"/> series, the overflow child.
+    /// </summary>
     internal Metric GetOrAddChild(string[] labelValues, Func<string[], Metric> create)
     {
         if (_children.TryGetValue(labelValues, out var existing))
@@ -104,27 +144,87 @@ public sealed class MetricFamily : ICollector
             {
                 return existing;
             }
-            var child = create(labelValues);
-            _childOrder.Add(child);
-            _sortedChildrenStale = true;
-            _children[labelValues] = child;
-            return child;
+            if (_children.Count - (_overflowLabelValues is null ? 0 : 1) >= SeriesLimit)
+            {
+                return Overflow(create);
+            }
+            return AddChild(labelValues, create);
         }
     }
 
-    /// <summary>Forgets a series locally (its stored values stay in the backend).</summary>
+    /// <summary>
+    /// Removes a series in this process (the backend may free what it holds for it) and, on a backend that supports
+    /// it, for every process.
+    /// </summary>
     internal bool RemoveChild(string[] labelValues)
     {
         lock (_childGate)
         {
+            if (Backend is ISeriesRemovingBackend remover)
+            {
+                // Also when this process never created the series: another process may have.
+                remover.RemoveSeries(this, labelValues);
+            }
             if (!_children.TryRemove(labelValues, out var child))
             {
                 return false;
             }
+            if (ReferenceEquals(child.SeriesLabelValues, _overflowLabelValues))
+            {
+                _overflowLabelValues = null;
+            }
             _childOrder.Remove(child);
             _sortedChildrenStale = true;
-            return true;
         }
+        Backend.ReleaseSeries(this, labelValues);
+        return true;
+    }
+
+    /// <summary>Removes every series in this process and, on a backend that supports it, for every process.</summary>
+    internal void Clear()
+    {
+        Metric[] removed;
+        lock (_childGate)
+        {
+            if (Backend is ISeriesRemovingBackend remover)
+            {
+                remover.RemoveAllSeries(this);
+            }
+            removed = [.. _childOrder];
+            _children.Clear();
+            _childOrder.Clear();
+            _overflowLabelValues = null;
+            _sortedChildrenStale = true;
+        }
+        foreach (var child in removed)
+        {
+            Backend.ReleaseSeries(this, child.SeriesLabelValues!);
+        }
+    }
+
+    private Metric AddChild(string[] labelValues, Func<string[], Metric> create)
+    {
+        var child = create(labelValues);
+        _childOrder.Add(child);
+        _sortedChildrenStale = true;
+        _children[labelValues] = child;
+        return child;
+    }
+
+    /// <summary>The overflow child, created on first need. Caller holds the child gate.</summary>
+    private Metric Overflow(Func<string[], Metric> create)
+    {
+        if (Interlocked.Increment(ref _seriesOverflows) == 1)
+        {
+            Diagnostics.PytheusLog.SeriesLimitReached(Name, SeriesLimit);
+        }
+        if (_overflowLabelValues is { } known && _children.TryGetValue(known, out var overflow))
+        {
+            return overflow;
+        }
+        var values = Enumerable.Repeat(OverflowLabelValue, LabelNames.Count).ToArray();
+        _overflowLabelValues = values;
+        return _children.TryGetValue(values, out var existing) ? existing : AddChild(values, create);
     }
 
     private Metric[] SortedChildren()

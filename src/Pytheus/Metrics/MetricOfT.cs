@@ -10,8 +10,8 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend)
-        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
+        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend, seriesLimit, gaugeMode)
     {
     }
 
@@ -61,15 +61,29 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     }
 
     /// <summary>
-    /// Forgets the child with these label values (declaration order) in this process: it is no longer exposed from
-    /// local stores and a later <c>Labels(...)</c> creates a fresh one. A shared backend keeps the stored values.
+    /// Removes the series with these label values (declaration order): it is no longer exposed, a later
+    /// <c>Labels(...)</c> creates a fresh one starting from zero, and a backend shared by many processes removes it for
+    /// every process (see <see cref="ISeriesRemovingBackend"/>). A child object still held keeps working but writes to
+    /// the removed series, which is not exposed again from this process.
     /// </summary>
-    /// <returns>Whether such a child existed.</returns>
+    /// <returns>Whether this process had such a series.</returns>
+    /// <exception cref="LabelValidationException">The number of values differs from the number of labels.</exception>
     public bool RemoveLabelValues(params string[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != Family.LabelNames.Count)
+        {
+            throw new LabelValidationException(
+                $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({DescribeLabelNames()}) but {values.Length} value(s) were given.");
+        }
         return Family.RemoveChild(values);
     }
+
+    /// <summary>
+    /// Removes every series of the metric, in this process and — on a backend shared by many processes — for every
+    /// process; the series limit counts from zero again.
+    /// </summary>
+    public void Clear() => Family.Clear();
 
     private string DescribeLabelNames() => string.Join(", ", Family.LabelNames);
 
@@ -90,9 +104,7 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         {
             return existing;
         }
-        var view = CreateView(values!);
-        view.AttachSeries();
-        return (TSelf)Family.FindChild(values)!;
+        return (TSelf)CreateView(values!).AttachSeries()!;
     }
 
     /// <summary>Creates an unattached view of the same family with the given explicit label values.</summary>

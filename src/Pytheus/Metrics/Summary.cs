@@ -16,10 +16,12 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
     /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
+    /// <param name="seriesLimit">The most label sets kept; past it new label sets write to one overflow series whose labels are all <see cref="MetricFamily.OverflowLabelValue"/> (see <see cref="MetricFamily.SeriesLimit"/>).</param>
     public Summary(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null)
-        : base(MetricType.Summary, name, description, requiredLabels, defaultLabels, null, registry, "quantile", backend)
+        IReadOnlyDictionary<string, string>? defaultLabels = null, CollectorRegistry? registry = null, IBackend? backend = null,
+        int seriesLimit = MetricFamily.DefaultSeriesLimit)
+        : base(MetricType.Summary, name, description, requiredLabels, defaultLabels, null, registry, "quantile", backend, seriesLimit)
     {
     }
 
