@@ -6,6 +6,11 @@ using Prometheus;
 Pytheus.Compat.PrometheusNet.Compat.PatchClient();
 
 var builder = WebApplication.CreateBuilder(args);
+// ASPNETCORE_URLS and --urls both land in the "urls" setting; without either, listen where the README says.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5000");
+}
 var app = builder.Build();
 
 var orders = Metrics.CreateCounter("legacy_orders_total", "Orders accepted, by outcome.", "outcome");

@@ -18,6 +18,9 @@ public static class Compat
     private static PatchHandle? _active;
     private static Bridge? _bridge;
 
+    // Every detour this process installed, by target: installed once, never removed.
+    private static readonly Dictionary<System.Reflection.MethodBase, IMethodDetour> Installed = [];
+
     /// <summary>The active patch, if any.</summary>
     public static PatchHandle? Active => Volatile.Read(ref _active);
 
@@ -51,47 +54,52 @@ public static class Compat
                 bridge = _bridge = new Bridge(backend, registry, created, newBinder, new RegistrySynchronizer(newBinder, registry, logger));
             }
             var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
+
+            // Detours are installed once per process and never removed: undo only deactivates them (see PatchState).
+            // A refusal half-way leaves the ones already made installed and inactive, where they run prometheus-net's
+            // own code, so prometheus-net behaves exactly as before; a later PatchClient() installs the rest.
+            var made = new List<IMethodDetour>();
+            foreach (var redirect in RedirectTable.Build(internals.CollectAndSerialize))
+            {
+                if (Installed.ContainsKey(redirect.Target))
+                {
+                    continue;
+                }
+                var detour = detourer.Redirect(redirect.Target, redirect.Replacement);
+                redirect.SetOriginal(detour.OriginalEntryPoint);
+                Installed[redirect.Target] = detour;
+                made.Add(detour);
+            }
             PatchState.Activate(binder, new Exporter(internals, synchronizer));
 
-            var detours = new List<IMethodDetour>();
-            try
-            {
-                foreach (var (target, replacement) in RedirectTable.Build(internals.CollectAndSerialize))
-                {
-                    detours.Add(detourer.Redirect(target, replacement));
-                }
-            }
-            catch
-            {
-                foreach (var detour in Enumerable.Reverse(detours))
-                {
-                    detour.Dispose();
-                }
-                PatchState.Deactivate();
-                throw;
-            }
-
-            var lateSigns = LateSigns(detours).ToList();
-            // Values prometheus-net stored before the patch belong in the backend too: fold them now.
+            var lateSigns = LateSigns(made).ToList();
+            // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
+            var escapedBefore = synchronizer.Escaped;
             synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-            if (synchronizer.Escaped is { } escaped && (escaped.Amount > 0 || escaped.Observations > 0))
+            var escapedNow = synchronizer.Escaped;
+            if (escapedNow != escapedBefore && made.Count > 0)
             {
-                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escaped.Amount}, {escaped.Observations} observation(s); folded into the backend)");
+                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escapedNow.Amount - escapedBefore.Amount}, " +
+                    $"{escapedNow.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
             }
-            var runtime = detours.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
-            var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);
-            Log.Patched(logger, detours.Count, backend.GetType().Name, internals.Version);
+            var runtime = Installed.Values.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+            var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);
+            Log.Patched(logger, Installed.Count, backend.GetType().Name, internals.Version);
             foreach (var sign in lateSigns)
             {
                 Log.CalledLate(logger, sign);
             }
-            var handle = new PatchHandle(detours, report, logger);
+            var handle = new PatchHandle(report, logger);
             Volatile.Write(ref _active, handle);
             return handle;
         }
     }
 
-    /// <summary>Undoes the active patch, if any: prometheus-net runs on its own storage again.</summary>
+    /// <summary>
+    /// Undoes the active patch, if any: prometheus-net runs on its own storage again. No code is written: the
+    /// redirections stay in place and run prometheus-net's original code until a patch is active again, so calls racing
+    /// with the undo behave as prometheus-net.
+    /// </summary>
     public static void UnpatchClient()
     {
         lock (Gate)
@@ -102,8 +110,8 @@ public static class Compat
                 return;
             }
             Volatile.Write(ref _active, null);
-            active.Undo();
             PatchState.Deactivate();
+            active.MarkUndone();
         }
     }
 

@@ -1,18 +1,15 @@
 using Microsoft.Extensions.Logging;
-using Pytheus.Compat.PrometheusNet.Patching;
 
 namespace Pytheus.Compat.PrometheusNet;
 
 /// <summary>The active patch. Disposing it is <see cref="Compat.UnpatchClient"/>.</summary>
 public sealed class PatchHandle : IDisposable
 {
-    private readonly IReadOnlyList<IMethodDetour> _detours;
     private readonly ILogger _logger;
     private int _undone;
 
-    internal PatchHandle(IReadOnlyList<IMethodDetour> detours, PatchReport report, ILogger logger)
+    internal PatchHandle(PatchReport report, ILogger logger)
     {
-        _detours = detours;
         Report = report;
         _logger = logger;
     }
@@ -32,16 +29,11 @@ public sealed class PatchHandle : IDisposable
         }
     }
 
-    internal void Undo()
+    internal void MarkUndone()
     {
-        if (Interlocked.Exchange(ref _undone, 1) != 0)
+        if (Interlocked.Exchange(ref _undone, 1) == 0)
         {
-            return;
+            Log.Unpatched(_logger);
         }
-        foreach (var detour in _detours.Reverse())
-        {
-            detour.Dispose();
-        }
-        Log.Unpatched(_logger);
     }
 }

@@ -4,12 +4,15 @@
 //   load <n>   PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG, then n increments and observations on a
 //              shared series and on one named after WORKER_ID; the backend flushes at process exit.
 //   scrape     PatchClient() on that backend and print the default registry's exposition.
+//   scenarios [patched]  run every LegacyLibrary.FidelityScenarios and print the transcripts: on plain prometheus-net
+//              (no PatchClient()), or with "patched" under PatchClient() on the backend from PYTHEUS_BACKEND_CLASS/CONFIG.
+//   refuse <n> PatchClient() with an engine that refuses after n redirects, then use prometheus-net, then patch for real.
 using LegacyLibrary;
 using Prometheus;
 using Pytheus.Compat.PrometheusNet;
 
 var mode = args[0];
-var n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+var n = args.Length > 1 && int.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
 switch (mode)
 {
     case "late":
@@ -48,6 +51,36 @@ switch (mode)
         SharedMetrics();
         Console.Write(await Export());
         break;
+    case "scenarios":
+        if (args.Length > 1 && args[1] == "patched")
+        {
+            Compat.PatchClient();
+        }
+        foreach (var (name, scenario) in FidelityScenarios.All)
+        {
+            Console.Write($"### {name}\n{await scenario(Metrics.NewCustomRegistry())}");
+        }
+        break;
+    case "refuse":
+    {
+        var child = Metrics.CreateCounter("refused_total", "Refused.", "k").WithLabels("a");
+        try
+        {
+            Compat.PatchClient(new PatchOptions { Detourer = new LegacyWorker.RefusingDetourer(n) });
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            Console.WriteLine($"threw={e.GetType().Name}");
+        }
+        Console.WriteLine($"active={Compat.Active is not null}");
+        child.Inc(2);
+        Console.WriteLine($"value={child.Value}");
+        Console.Write(await Export());
+        var handle = Compat.PatchClient();
+        child.Inc(1);
+        Console.WriteLine($"redirected={handle.Report.RedirectedMethods} patched-value={child.Value}");
+        break;
+    }
     default:
         Console.Error.WriteLine($"unknown mode {mode}");
         return 2;

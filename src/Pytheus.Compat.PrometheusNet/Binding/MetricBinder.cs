@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using Pytheus.Backends;
@@ -17,15 +18,23 @@ namespace Pytheus.Compat.PrometheusNet.Binding;
 /// to the Pytheus series with the same label values. Process-specific metrics (by name prefix) go to an in-process
 /// backend, everything else to the configured one.
 /// </summary>
+/// <remarks>
+/// A child prometheus-net removed keeps the series it had (no longer exposed), so that writes through a reference the
+/// application still holds behave as in prometheus-net: counted in the child's <c>Value</c>, never scraped. Those
+/// children are held weakly, so removed children cost nothing once the application drops them.
+/// </remarks>
 internal sealed class MetricBinder
 {
+    private readonly object _gate = new();
     private readonly ReferenceMap<Collector, CollectorBinding> _collectors = new();
     private readonly ReferenceMap<Counter.Child, PyCounter> _counters = new();
     private readonly ReferenceMap<Gauge.Child, PyGauge> _gauges = new();
     private readonly ReferenceMap<Histogram.Child, PyHistogram> _histograms = new();
     private readonly ReferenceMap<Summary.Child, PySummary> _summaries = new();
+    private readonly ConditionalWeakTable<ChildBase, PyMetric> _removed = new();
     private readonly IBackend _backend;
     private readonly IBackend _localBackend = new InProcessBackend();
+    private readonly IBackend _detachedBackend = new InProcessBackend();
     private readonly IReadOnlyList<string> _localPrefixes;
     private readonly ILogger _logger;
 
@@ -39,13 +48,13 @@ internal sealed class MetricBinder
 
     public PrometheusNetInternals Internals { get; }
 
-    public PyCounter Counter(Counter.Child child) => _counters.Get(child) ?? _counters.GetOrAdd(child, BindChild<PyCounter>);
+    public PyCounter Counter(Counter.Child child) => _counters.Get(child) ?? Bind(_counters, child);
 
-    public PyGauge Gauge(Gauge.Child child) => _gauges.Get(child) ?? _gauges.GetOrAdd(child, BindChild<PyGauge>);
+    public PyGauge Gauge(Gauge.Child child) => _gauges.Get(child) ?? Bind(_gauges, child);
 
-    public PyHistogram Histogram(Histogram.Child child) => _histograms.Get(child) ?? _histograms.GetOrAdd(child, BindChild<PyHistogram>);
+    public PyHistogram Histogram(Histogram.Child child) => _histograms.Get(child) ?? Bind(_histograms, child);
 
-    public PySummary Summary(Summary.Child child) => _summaries.Get(child) ?? _summaries.GetOrAdd(child, BindChild<PySummary>);
+    public PySummary Summary(Summary.Child child) => _summaries.Get(child) ?? Bind(_summaries, child);
 
     /// <summary>The binding of a collector, creating its Pytheus metric on first use.</summary>
     public CollectorBinding Collector(Collector collector) => _collectors.GetOrAdd(collector, CreateBinding);
@@ -60,40 +69,84 @@ internal sealed class MetricBinder
         _ => throw new NotSupportedException($"Unknown prometheus-net child type {child.GetType()}."),
     };
 
-    /// <summary>Forgets a child prometheus-net removed, and its series in this process.</summary>
-    public void Forget(CollectorBinding binding, ChildBase child)
+    /// <summary>The bound family a child's series belong to.</summary>
+    public BoundFamily FamilyOf(CollectorBinding binding, ChildBase child)
     {
-        var removed = child switch
+        var instanceLabels = Internals.InstanceLabelCountOf(child);
+        lock (_gate)
         {
-            Counter.Child c => _counters.Remove(c),
-            Gauge.Child g => _gauges.Remove(g),
-            Histogram.Child h => _histograms.Remove(h),
-            Summary.Child s => _summaries.Remove(s),
-            _ => false,
-        };
-        if (removed)
-        {
-            var values = Internals.LabelValuesOf(child);
-            _ = binding.Root switch
-            {
-                PyCounter c => c.RemoveLabelValues(values),
-                PyGauge g => g.RemoveLabelValues(values),
-                PyHistogram h => h.RemoveLabelValues(values),
-                PySummary s => s.RemoveLabelValues(values),
-                _ => false,
-            };
+            return binding.FamilyOf(instanceLabels);
         }
     }
 
-    public IEnumerable<CollectorBinding> Bindings => _collectors.Snapshot().Select(p => p.Value);
-
-    private TMetric BindChild<TMetric>(ChildBase child) where TMetric : Metrics.Metric<TMetric>
+    /// <summary>
+    /// Removes the series of children prometheus-net no longer holds (removed, disposed, expired) and not re-created
+    /// since; they keep their series, unexposed, for the application's remaining references.
+    /// </summary>
+    public void ReleaseRemoved(CollectorBinding binding, IReadOnlyCollection<ChildBase> current)
     {
-        var binding = Collector(Internals.ParentOf(child));
-        var values = Internals.LabelValuesOf(child);
-        var root = (TMetric)binding.Root;
-        var series = values.Length == 0 ? root : root.WithLabelValues(values);
-        binding.Track(child);
+        var present = new HashSet<ChildBase>(current, ReferenceEqualityComparer.Instance);
+        lock (_gate)
+        {
+            foreach (var child in binding.Bound.Where(c => !present.Contains(c)).ToList())
+            {
+                Retire(binding, child);
+                FamilyOf(binding, child).Release(child, Internals.LabelValuesOf(child));
+            }
+        }
+    }
+
+    private TMetric Bind<TChild, TMetric>(ReferenceMap<TChild, TMetric> map, TChild child)
+        where TChild : ChildBase where TMetric : PyMetric
+    {
+        lock (_gate)
+        {
+            if (map.Get(child) is { } raced)
+            {
+                return raced;
+            }
+            if (_removed.TryGetValue(child, out var kept))
+            {
+                return (TMetric)kept;
+            }
+            var binding = Collector(Internals.ParentOf(child));
+            var family = FamilyOf(binding, child);
+            var values = Internals.LabelValuesOf(child);
+            if (!Internals.IsCurrent(child))
+            {
+                // Removed before its first use: it counts for itself only, as in prometheus-net.
+                var detached = (TMetric)family.Detached(values, _detachedBackend);
+                _removed.AddOrUpdate(child, detached);
+                return detached;
+            }
+            var series = (TMetric)family.Attach(child, values, previous => Retire(binding, previous));
+            binding.Bound.Add(child);
+            return map.GetOrAdd(child, _ => series);
+        }
+    }
+
+    /// <summary>Stops a removed child from being exposed: it keeps its series, unexposed, for as long as the application holds it.</summary>
+    private void Retire(CollectorBinding binding, ChildBase child)
+    {
+        binding.Bound.Remove(child);
+        PyMetric? series = child switch
+        {
+            Counter.Child c => Take(_counters, c),
+            Gauge.Child g => Take(_gauges, g),
+            Histogram.Child h => Take(_histograms, h),
+            Summary.Child s => Take(_summaries, s),
+            _ => null,
+        };
+        if (series is not null)
+        {
+            _removed.AddOrUpdate(child, series);
+        }
+    }
+
+    private static TMetric? Take<TChild, TMetric>(ReferenceMap<TChild, TMetric> map, TChild child) where TChild : class where TMetric : class
+    {
+        var series = map.Get(child);
+        map.Remove(child);
         return series;
     }
 
@@ -101,16 +154,17 @@ internal sealed class MetricBinder
     {
         var isLocal = _localPrefixes.Any(p => collector.Name.StartsWith(p, StringComparison.Ordinal));
         var backend = isLocal ? _localBackend : _backend;
-        var labels = Internals.LabelNamesOf(collector);
-        PyMetric root = collector switch
+        var buckets = collector is Prometheus.Histogram histogram ? Internals.BucketsOf(histogram) : null;
+        PyMetric Create(string[] labels, IBackend? over) => collector switch
         {
-            Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: backend),
-            Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: backend),
-            Prometheus.Histogram h => new PyHistogram(collector.Name, collector.Help, labels, buckets: Internals.BucketsOf(h), registry: PyRegistry.None, backend: backend),
-            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: backend),
+            Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
+            Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
+            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend),
+            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
             _ => throw new NotSupportedException($"Unknown prometheus-net collector type {collector.GetType()}."),
         };
-        Log.Bound(_logger, collector.Name, root.Type.ToString(), isLocal ? "in-process (process-specific)" : backend.GetType().Name);
-        return new CollectorBinding(collector, root, isLocal);
+        var binding = new CollectorBinding(collector, Create, Internals.LabelNamesOf(collector), isLocal);
+        Log.Bound(_logger, collector.Name, binding.Labelled.Metric.Type.ToString(), isLocal ? "in-process (process-specific)" : backend.GetType().Name);
+        return binding;
     }
 }

@@ -1,17 +1,20 @@
 namespace Pytheus.Compat.PrometheusNet.Binding;
 
 /// <summary>
-/// What the redirected methods reach: set while a patch is active. A plain static field, read once per call, because
-/// the replacements are static methods the JIT calls in place of prometheus-net's.
+/// What the redirected methods reach while a patch is active. Undoing a patch only clears this state: the detours stay
+/// installed and their replacements, finding no binder, run prometheus-net's original code (an IL copy), so a call
+/// racing with the undo, or a body compiled during it, behaves exactly as prometheus-net. No code is written to undo.
 /// </summary>
 internal static class PatchState
 {
     private static MetricBinder? _binder;
     private static Exporter? _exporter;
 
-    public static MetricBinder Binder => _binder ?? throw NotPatched();
+    /// <summary>The binder of the active patch, or null when no patch is active.</summary>
+    public static MetricBinder? Binder => Volatile.Read(ref _binder);
 
-    public static Exporter Exporter => _exporter ?? throw NotPatched();
+    /// <summary>The exporter of the active patch, or null when no patch is active.</summary>
+    public static Exporter? Exporter => Volatile.Read(ref _exporter);
 
     public static void Activate(MetricBinder binder, Exporter exporter)
     {
@@ -24,6 +27,4 @@ internal static class PatchState
         Volatile.Write(ref _binder, null);
         Volatile.Write(ref _exporter, null);
     }
-
-    private static InvalidOperationException NotPatched() => new("A prometheus-net redirection ran while no patch is active.");
 }

@@ -20,6 +20,7 @@ internal sealed class PrometheusNetInternals
     private readonly MethodInfo _stringSequenceToArray;
     private readonly FieldInfo _flattenedLabelNames;
     private readonly FieldInfo _publish;
+    private readonly PropertyInfo _instanceLabels;
     private readonly FieldInfo _families;
     private readonly FieldInfo _familiesLock;
     private readonly FieldInfo _familyCollectors;
@@ -33,7 +34,7 @@ internal sealed class PrometheusNetInternals
     private readonly FieldInfo _serializerStream;
     private readonly FieldInfo _serializerFormat;
     private readonly MethodInfo _serializerFlush;
-    private readonly Dictionary<Type, (FieldInfo Children, FieldInfo Lock, FieldInfo Unlabelled, FieldInfo Suppress)> _collectorFields = [];
+    private readonly Dictionary<Type, (FieldInfo Children, FieldInfo Lock, FieldInfo Unlabelled, PropertyInfo CreateUnlabelled)> _collectorFields = [];
 
     public PrometheusNetInternals()
     {
@@ -45,6 +46,7 @@ internal sealed class PrometheusNetInternals
         _stringSequenceToArray = _labelSequenceValues.FieldType.GetMethod("ToArray", Any, Type.EmptyTypes) ?? throw Missing("StringSequence.ToArray");
         _flattenedLabelNames = Field(typeof(Collector), "FlattenedLabelNames");
         _publish = Field(typeof(ChildBase), "_publish");
+        _instanceLabels = typeof(ChildBase).GetProperty("InstanceLabels", Any) ?? throw Missing("ChildBase.InstanceLabels");
         _families = Field(typeof(CollectorRegistry), "_families");
         _familiesLock = Field(typeof(CollectorRegistry), "_familiesLock");
         var familyType = assembly.GetType("Prometheus.CollectorFamily") ?? throw Missing("CollectorFamily");
@@ -73,10 +75,13 @@ internal sealed class PrometheusNetInternals
         SummarySumBits = LongFieldRefs.Create(typeof(Summary.Child), Field(typeof(Summary.Child), "_sum"));
         SummaryLock = Field(typeof(Summary.Child), "_lock");
 
+        Exemplars = new ExemplarValidation(Missing);
+
         foreach (var type in new[] { typeof(Counter), typeof(Gauge), typeof(Histogram), typeof(Summary) })
         {
             var generic = type.BaseType!;
-            _collectorFields[type] = (Field(generic, "_children"), Field(generic, "_childrenLock"), Field(generic, "_lazyUnlabelled"), Field(generic, "_suppressInitialValue"));
+            _collectorFields[type] = (Field(generic, "_children"), Field(generic, "_childrenLock"), Field(generic, "_lazyUnlabelled"),
+                generic.GetProperty("Unlabelled", BindingFlags.Instance | BindingFlags.NonPublic) ?? throw Missing($"{type.Name}.Unlabelled"));
         }
     }
 
@@ -85,6 +90,9 @@ internal sealed class PrometheusNetInternals
 
     /// <summary><c>CollectorRegistry.CollectAndSerializeAsync(IMetricsSerializer, CancellationToken)</c>, where every exporter ends.</summary>
     public MethodInfo CollectAndSerialize { get; }
+
+    /// <summary>prometheus-net's own recording of explicit exemplars, for its checks.</summary>
+    public ExemplarValidation Exemplars { get; }
 
     public LongFieldRef CounterValue { get; }
 
@@ -109,33 +117,51 @@ internal sealed class PrometheusNetInternals
 
     public string[] LabelValuesOf(ChildBase child) => ToArray(_labelSequenceValues.GetValue(_flattenedLabels.GetValue(child))!);
 
+    /// <summary>How many of a child's label values are instance labels (the rest are static labels).</summary>
+    public int InstanceLabelCountOf(ChildBase child) => ToArray(_labelSequenceValues.GetValue(_instanceLabels.GetValue(child))!).Length;
+
+    /// <summary>Whether prometheus-net still holds this child (it was not removed, disposed or expired).</summary>
+    public bool IsCurrent(ChildBase child)
+    {
+        var collector = ParentOf(child);
+        var fields = _collectorFields[collector.GetType()];
+        var key = _instanceLabels.GetValue(child)!;
+        return ReadLocked((ReaderWriterLockSlim)fields.Lock.GetValue(collector)!,
+            () => ReferenceEquals(((IDictionary)fields.Children.GetValue(collector)!)[key], child));
+    }
+
+    /// <summary>
+    /// Creates the unlabelled child of a collector without instance labels if it does not exist, as prometheus-net does
+    /// before collecting it (published unless the metric suppresses its initial value).
+    /// </summary>
+    public void EnsureUnlabelled(Collector collector) => _collectorFields[collector.GetType()].CreateUnlabelled.GetValue(collector);
+
     public bool IsPublished(ChildBase child) => (bool)_publish.GetValue(child)!;
 
     public double[] BucketsOf(Histogram histogram) => (double[])_histogramBuckets.GetValue(histogram)!;
 
-    public bool SuppressesInitialValue(Collector collector) => (bool)_collectorFields[collector.GetType()].Suppress.GetValue(collector)!;
-
-    /// <summary>Every collector of a registry, read under prometheus-net's own locks.</summary>
-    public List<Collector> CollectorsOf(CollectorRegistry registry)
+    /// <summary>
+    /// Every family of a registry (one name each) with its collectors in prometheus-net's order — several when the name
+    /// was created with different label names or static labels — read under prometheus-net's own locks.
+    /// </summary>
+    public List<List<Collector>> FamiliesOf(CollectorRegistry registry)
     {
         var families = ReadLocked((ReaderWriterLockSlim)_familiesLock.GetValue(registry)!,
             () => ((IDictionary)_families.GetValue(registry)!).Values.Cast<object>().ToList());
-        var collectors = new List<Collector>();
-        foreach (var family in families)
-        {
-            collectors.AddRange(ReadLocked((ReaderWriterLockSlim)_familyLock.GetValue(family)!,
-                () => ((IDictionary)_familyCollectors.GetValue(family)!).Values.Cast<Collector>().ToList()));
-        }
-        return collectors;
+        return families
+            .Select(family => ReadLocked((ReaderWriterLockSlim)_familyLock.GetValue(family)!,
+                () => ((IDictionary)_familyCollectors.GetValue(family)!).Values.Cast<Collector>().ToList()))
+            .Where(collectors => collectors.Count > 0)
+            .ToList();
     }
 
-    /// <summary>A collector's children, the unlabelled one included when it exists.</summary>
+    /// <summary>A collector's children (the unlabelled one is among them when it exists).</summary>
     public List<ChildBase> ChildrenOf(Collector collector)
     {
         var fields = _collectorFields[collector.GetType()];
         var children = ReadLocked((ReaderWriterLockSlim)fields.Lock.GetValue(collector)!,
             () => ((IDictionary)fields.Children.GetValue(collector)!).Values.Cast<ChildBase>().ToList());
-        if (fields.Unlabelled.GetValue(collector) is ChildBase unlabelled)
+        if (fields.Unlabelled.GetValue(collector) is ChildBase unlabelled && !children.Contains(unlabelled))
         {
             children.Add(unlabelled);
         }

@@ -7,8 +7,9 @@ namespace Pytheus.Compat.PrometheusNet.Binding;
 
 /// <summary>
 /// Before each export, makes the Pytheus registry that stands for a prometheus-net registry match it: every collector
-/// bound and registered, every published child bound to its series, escaped updates folded in, removed children
-/// forgotten. The default prometheus-net registry maps to the configured Pytheus registry; custom ones to their own.
+/// bound, the first of each name registered, every published child bound to its series, escaped updates folded in,
+/// removed children released. The default prometheus-net registry maps to the configured Pytheus registry; custom ones
+/// to their own.
 /// </summary>
 internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defaultTarget, ILogger logger)
 {
@@ -18,8 +19,8 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
     private long _escapedObservations;
 
     /// <summary>
-    /// What was found in prometheus-net's storage and folded into the backend since patching: counter and gauge amounts,
-    /// histogram and summary observations.
+    /// Updates found in prometheus-net's storage and folded into the backend since patching: counter and gauge amounts,
+    /// and histogram and summary observations.
     /// </summary>
     public (double Amount, long Observations) Escaped
     {
@@ -35,55 +36,76 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
     public PyRegistry TargetFor(CollectorRegistry source) =>
         ReferenceEquals(source, Prometheus.Metrics.DefaultRegistry) ? defaultTarget : _targets.GetValue(source, _ => new PyRegistry());
 
-    public PyRegistry Synchronize(CollectorRegistry source)
+    public (PyRegistry Target, ExportPlan Plan) Synchronize(CollectorRegistry source)
     {
         var target = TargetFor(source);
+        var plan = new ExportPlan();
         var internals = binder.Internals;
-        foreach (var collector in internals.CollectorsOf(source))
+        foreach (var collectors in internals.FamiliesOf(source))
         {
-            var children = internals.ChildrenOf(collector);
-            var published = children.Where(internals.IsPublished).ToList();
-            // prometheus-net hides an unlabelled metric created with SuppressInitialValue until its first update.
-            if (collector.LabelNames.Length == 0 && published.Count == 0 && internals.SuppressesInitialValue(collector))
+            var bindings = collectors.Select(c => Synchronize(c, plan)).ToList();
+            var registered = Register(target, bindings[0]);
+            if (registered is not null)
             {
-                continue;
-            }
-            var binding = binder.Collector(collector);
-            Register(target, binding);
-            double amount = 0;
-            long observations = 0;
-            foreach (var child in published)
-            {
-                var (childAmount, childObservations) = EscapedUpdates.Fold(internals, child, binder.Child(child));
-                amount += childAmount;
-                observations += childObservations;
-            }
-            if (amount != 0 || observations != 0)
-            {
-                lock (_reported)
-                {
-                    _escapedAmount += amount;
-                    _escapedObservations += observations;
-                }
-                Log.EscapedFolded(logger, collector.Name, amount, observations);
-            }
-            foreach (var removed in binding.TakeRemoved(children))
-            {
-                binder.Forget(binding, removed);
+                plan.AddFamily(registered, bindings.SelectMany(b => b.BoundMetrics).Select(m => m.Family));
             }
         }
-        return target;
+        return (target, plan);
     }
 
-    private void Register(PyRegistry target, CollectorBinding binding)
+    private CollectorBinding Synchronize(Collector collector, ExportPlan plan)
     {
-        if (target.Collectors.Contains(binding.Root.Family))
+        var internals = binder.Internals;
+        if (collector.LabelNames.Length == 0)
         {
-            return;
+            // prometheus-net creates the sample of a metric without labels when it collects it.
+            internals.EnsureUnlabelled(collector);
+        }
+        var binding = binder.Collector(collector);
+        var children = internals.ChildrenOf(collector);
+        double amount = 0;
+        long observations = 0;
+        foreach (var child in children.Where(internals.IsPublished))
+        {
+            var (childAmount, childObservations) = EscapedUpdates.Fold(internals, child, binder.Child(child));
+            amount += childAmount;
+            observations += childObservations;
+        }
+        if (amount != 0 || observations != 0)
+        {
+            lock (_reported)
+            {
+                _escapedAmount += amount;
+                _escapedObservations += observations;
+            }
+            Log.EscapedFolded(logger, collector.Name, amount, observations);
+        }
+        binder.ReleaseRemoved(binding, children);
+        foreach (var child in children.Where(c => !internals.IsPublished(c)))
+        {
+            plan.Hide(binder.FamilyOf(binding, child).Metric.Family, internals.LabelValuesOf(child));
+        }
+        return binding;
+    }
+
+    /// <summary>Registers the collector's labelled metric (again, if it was replaced); null if the name is taken by a Pytheus metric.</summary>
+    private Metrics.MetricFamily? Register(PyRegistry target, CollectorBinding binding)
+    {
+        var family = binding.Labelled.Metric.Family;
+        if (target.Collectors.Contains(family))
+        {
+            binding.Registered = family;
+            return family;
+        }
+        if (binding.Registered is { } replaced)
+        {
+            target.Unregister(replaced);
         }
         try
         {
-            target.Register(binding.Root);
+            target.Register(binding.Labelled.Metric);
+            binding.Registered = family;
+            return family;
         }
         catch (MetricConflictException e)
         {
@@ -94,6 +116,7 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
                     Log.CannotExpose(logger, binding.Source.Name, e.Message);
                 }
             }
+            return null;
         }
     }
 }

@@ -5,23 +5,40 @@ using Pytheus.Compat.PrometheusNet.Binding;
 namespace Pytheus.Compat.PrometheusNet.Redirects;
 
 /// <summary>
-/// Run in place of <c>Prometheus.Counter.Child</c>'s methods while patched. Infrastructure: not for direct use. Writes publish
-/// the child as prometheus-net does, so a metric created with <c>SuppressInitialValue</c> appears on its first update.
+/// Run in place of <c>Prometheus.Counter.Child</c>'s methods. Infrastructure: not for direct use. While patched, writes
+/// go to the bound Pytheus series and publish the child as prometheus-net does (so a metric created with
+/// <c>SuppressInitialValue</c> appears on its first update); while not patched, prometheus-net's own code runs.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class CounterRedirects
+public static unsafe class CounterRedirects
 {
-    /// <summary>Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. Exemplars are dropped.</summary>
+    internal static nint OriginalInc;
+    internal static nint OriginalIncTo;
+    internal static nint OriginalGetValue;
+
+    /// <summary>
+    /// Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. An exemplar is checked and kept
+    /// by prometheus-net as unpatched (so a reused or invalid one throws the same), but not exposed.
+    /// </summary>
     public static void Inc(Counter.Child self, double increment, Exemplar? exemplar)
     {
+        if (PatchState.Binder is not { } binder)
+        {
+            ((delegate*<Counter.Child, double, Exemplar?, void>)Original.Of(ref OriginalInc))(self, increment, exemplar);
+            return;
+        }
         if (increment < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(increment), "Counter value cannot decrease.");
         }
+        if (exemplar is not null)
+        {
+            binder.Internals.Exemplars.Counter(self, exemplar, increment);
+        }
         // prometheus-net accepts NaN and stores it; a NaN increment poisons a shared counter forever, so it is dropped.
         if (!double.IsNaN(increment))
         {
-            PatchState.Binder.Counter(self).Inc(increment);
+            binder.Counter(self).Inc(increment);
         }
         self.Publish();
     }
@@ -29,7 +46,12 @@ public static class CounterRedirects
     /// <summary>Replaces <c>Counter.Child.IncTo(double)</c>: raises the value to at least <paramref name="targetValue"/>.</summary>
     public static void IncTo(Counter.Child self, double targetValue)
     {
-        var counter = PatchState.Binder.Counter(self);
+        if (PatchState.Binder is not { } binder)
+        {
+            ((delegate*<Counter.Child, double, void>)Original.Of(ref OriginalIncTo))(self, targetValue);
+            return;
+        }
+        var counter = binder.Counter(self);
         var delta = targetValue - counter.Get();
         if (delta > 0)
         {
@@ -39,5 +61,7 @@ public static class CounterRedirects
     }
 
     /// <summary>Replaces <c>Counter.Child.Value</c>: the value as the backend sees it (all processes).</summary>
-    public static double GetValue(Counter.Child self) => PatchState.Binder.Counter(self).Get();
+    public static double GetValue(Counter.Child self) => PatchState.Binder is { } binder
+        ? binder.Counter(self).Get()
+        : ((delegate*<Counter.Child, double>)Original.Of(ref OriginalGetValue))(self);
 }

@@ -4,24 +4,69 @@ using Pytheus.Compat.PrometheusNet.Binding;
 
 namespace Pytheus.Compat.PrometheusNet.Redirects;
 
-/// <summary>Run in place of <c>Prometheus.Histogram.Child</c>'s methods while patched. Infrastructure: not for direct use.</summary>
+/// <summary>
+/// Run in place of <c>Prometheus.Histogram.Child</c>'s methods. Infrastructure: not for direct use. While not patched,
+/// prometheus-net's own code runs.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class HistogramRedirects
+public static unsafe class HistogramRedirects
 {
-    /// <summary>Replaces the private <c>Histogram.Child.ObserveInternal(double, long, Exemplar)</c>, where every observation ends.</summary>
+    internal static nint OriginalObserveInternal;
+    internal static nint OriginalGetSum;
+    internal static nint OriginalGetCount;
+
+    /// <summary>
+    /// Replaces the private <c>Histogram.Child.ObserveInternal(double, long, Exemplar)</c>, where every observation ends.
+    /// An exemplar is checked and kept by prometheus-net as unpatched, but not exposed.
+    /// </summary>
     public static void ObserveInternal(Histogram.Child self, double val, long count, Exemplar? exemplar)
     {
+        if (PatchState.Binder is not { } binder)
+        {
+            ((delegate*<Histogram.Child, double, long, Exemplar?, void>)Original.Of(ref OriginalObserveInternal))(self, val, count, exemplar);
+            return;
+        }
         // prometheus-net ignores NaN observations; so do we.
         if (!double.IsNaN(val))
         {
-            PatchState.Binder.Histogram(self).Observe(val, count);
+            if (exemplar is not null)
+            {
+                try
+                {
+                    binder.Internals.Exemplars.Histogram(self, exemplar, val);
+                }
+                catch
+                {
+                    // prometheus-net counts the bucket before its exemplar check throws, and stops there (no sum, no publish).
+                    CountBucketOnly(binder.Histogram(self), val, count);
+                    throw;
+                }
+            }
+            binder.Histogram(self).Observe(val, count);
             self.Publish();
         }
     }
 
+    private static void CountBucketOnly(Pytheus.Metrics.Histogram series, double val, long count)
+    {
+        var bounds = series.Family.UpperBounds;
+        var counts = new long[bounds.Count];
+        var bucket = 0;
+        while (bucket < bounds.Count - 1 && val > bounds[bucket])
+        {
+            bucket++;
+        }
+        counts[bucket] = count;
+        series.AddBucketCounts(counts, 0);
+    }
+
     /// <summary>Replaces <c>Histogram.Child.Sum</c>.</summary>
-    public static double GetSum(Histogram.Child self) => PatchState.Binder.Histogram(self).GetSum();
+    public static double GetSum(Histogram.Child self) => PatchState.Binder is { } binder
+        ? binder.Histogram(self).GetSum()
+        : ((delegate*<Histogram.Child, double>)Original.Of(ref OriginalGetSum))(self);
 
     /// <summary>Replaces <c>Histogram.Child.Count</c>.</summary>
-    public static long GetCount(Histogram.Child self) => (long)PatchState.Binder.Histogram(self).GetCount();
+    public static long GetCount(Histogram.Child self) => PatchState.Binder is { } binder
+        ? (long)binder.Histogram(self).GetCount()
+        : ((delegate*<Histogram.Child, long>)Original.Of(ref OriginalGetCount))(self);
 }

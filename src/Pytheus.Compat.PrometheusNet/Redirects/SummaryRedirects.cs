@@ -4,19 +4,29 @@ using Pytheus.Compat.PrometheusNet.Binding;
 
 namespace Pytheus.Compat.PrometheusNet.Redirects;
 
-/// <summary>Run in place of <c>Prometheus.Summary.Child</c>'s methods while patched. Infrastructure: not for direct use.</summary>
+/// <summary>
+/// Run in place of <c>Prometheus.Summary.Child</c>'s methods. Infrastructure: not for direct use. While not patched,
+/// prometheus-net's own code runs.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class SummaryRedirects
+public static unsafe class SummaryRedirects
 {
+    internal static nint OriginalObserve;
+
     /// <summary>
     /// Replaces the internal <c>Summary.Child.Observe(double, double)</c>, where every observation ends. Pytheus summaries
     /// keep sum and count only: quantile objectives are not computed (they cannot be summed across processes).
     /// </summary>
     public static void Observe(Summary.Child self, double val, double nowUnixtimeSeconds)
     {
+        if (PatchState.Binder is not { } binder)
+        {
+            ((delegate*<Summary.Child, double, double, void>)Original.Of(ref OriginalObserve))(self, val, nowUnixtimeSeconds);
+            return;
+        }
         if (!double.IsNaN(val))
         {
-            PatchState.Binder.Summary(self).Observe(val);
+            binder.Summary(self).Observe(val);
             self.Publish();
         }
     }

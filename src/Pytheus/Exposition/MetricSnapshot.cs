@@ -7,4 +7,16 @@ namespace Pytheus.Exposition;
 /// <param name="Name">The exposed name (registry prefix applied).</param>
 /// <param name="Family">The family's definition.</param>
 /// <param name="Series">The series, each with values in the family's value layout.</param>
-public sealed record MetricSnapshot(string Name, MetricFamily Family, IReadOnlyList<SeriesSnapshot> Series);
+/// <remarks>
+/// Consecutive snapshots with the same <paramref name="Name"/> are written as one family (one HELP and TYPE, from the
+/// first): a family whose series have different label names is collected as several snapshots.
+/// </remarks>
+public sealed record MetricSnapshot(string Name, MetricFamily Family, IReadOnlyList<SeriesSnapshot> Series)
+{
+    /// <summary>
+    /// For a histogram, the <c>le</c> label values to write, one per upper bound, in place of the exposition format's
+    /// own rendering of <see cref="MetricFamily.UpperBounds"/> (a bridge from another client keeps that client's text,
+    /// so that series keep their identity). Null means the format's rendering.
+    /// </summary>
+    public IReadOnlyList<string>? BucketLabels { get; init; }
+}

@@ -43,13 +43,19 @@ public static class MetricsExposition
         const int chunk = 64 * 1024;
         // Written straight to UTF-8 bytes, drained every ~64 KiB, also within a family.
         using var utf8 = new Utf8TextWriter(chunk + 4096);
+        string? previous = null;
         foreach (var metric in metrics)
         {
-            TextFormat.WriteHeader(utf8, metric, format);
+            // Consecutive snapshots of one name are one family (see MetricSnapshot): one header.
+            if (metric.Name != previous)
+            {
+                TextFormat.WriteHeader(utf8, metric, format);
+            }
+            previous = metric.Name;
             var next = 0;
             do
             {
-                next = TextFormat.WriteSeries(utf8, metric, next, chunk);
+                next = TextFormat.WriteSeries(utf8, metric, format, next, chunk);
                 if (utf8.Length >= chunk)
                 {
                     await destination.WriteAsync(utf8.WrittenMemory, cancellationToken).ConfigureAwait(false);

@@ -21,10 +21,15 @@ public static class TextFormat
     internal static string Render(IEnumerable<MetricSnapshot> metrics, ExpositionFormat format)
     {
         using var utf8 = new Utf8TextWriter(64 * 1024);
+        string? previous = null;
         foreach (var metric in metrics)
         {
-            WriteHeader(utf8, metric, format);
-            WriteSeries(utf8, metric, 0, int.MaxValue);
+            if (metric.Name != previous)
+            {
+                WriteHeader(utf8, metric, format);
+            }
+            previous = metric.Name;
+            WriteSeries(utf8, metric, format, 0, int.MaxValue);
         }
         WriteEnd(utf8, format);
         return Encoding.UTF8.GetString(utf8.WrittenSpan);
@@ -71,11 +76,11 @@ public static class TextFormat
     /// <paramref name="stopAtLength"/> bytes (so that a caller can drain it); returns the index of the next series.
     /// Locally collected series are written from their children's cached label text and the collected values.
     /// </summary>
-    internal static int WriteSeries(Utf8TextWriter writer, MetricSnapshot metric, int index, int stopAtLength)
+    internal static int WriteSeries(Utf8TextWriter writer, MetricSnapshot metric, ExpositionFormat format, int index, int stopAtLength)
     {
         var family = metric.Family;
         var name = Encoding.UTF8.GetBytes(metric.Name);
-        var bounds = family.Type == MetricType.Histogram ? RenderBounds(family.UpperBounds) : null;
+        var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format)) : null;
         if (metric.Series is LocalSeries local)
         {
             Span<double> current = stackalloc double[local.Stride];
@@ -128,12 +133,27 @@ public static class TextFormat
         }
     }
 
-    private static byte[][] RenderBounds(IReadOnlyList<double> bounds)
+    /// <summary>
+    /// The <c>le</c> values of <paramref name="bounds"/>: as Prometheus prints floats in the text format (<c>1</c>), and in
+    /// OpenMetrics as its canonical numbers, which must read as floats (<c>1.0</c>, <c>0.5</c>, <c>1e+06</c>, <c>+Inf</c>).
+    /// </summary>
+    internal static string[] BoundLabels(IReadOnlyList<double> bounds, ExpositionFormat format)
     {
-        var rendered = new byte[bounds.Count][];
+        var labels = new string[bounds.Count];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var text = PrometheusFloat.Format(bounds[i]);
+            labels[i] = format == ExpositionFormat.OpenMetrics && double.IsFinite(bounds[i]) && text.AsSpan().IndexOfAny('.', 'e') < 0 ? text + ".0" : text;
+        }
+        return labels;
+    }
+
+    private static byte[][] RenderBounds(IReadOnlyList<string> labels)
+    {
+        var rendered = new byte[labels.Count][];
         for (var i = 0; i < rendered.Length; i++)
         {
-            rendered[i] = Encoding.ASCII.GetBytes(PrometheusFloat.Format(bounds[i]));
+            rendered[i] = Encoding.UTF8.GetBytes(labels[i]);
         }
         return rendered;
     }
