@@ -50,7 +50,7 @@ public static class Compat
             if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
             {
                 var created = new PrometheusNetInternals();
-                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), logger);
+                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), new GaugeModeRules(options.GaugeModes, options.DefaultGaugeMode), logger);
                 bridge = _bridge = new Bridge(backend, registry, created, newBinder, new RegistrySynchronizer(newBinder, registry, logger));
             }
             var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
