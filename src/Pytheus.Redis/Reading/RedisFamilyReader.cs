@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Pytheus.Labels;
 using Pytheus.Metrics;
 using StackExchange.Redis;
@@ -19,6 +20,8 @@ internal sealed class RedisFamilyReader
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
     private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    // Cells created since the last scrape: linking them here keeps series creation cheap (no lock, no field bytes).
+    private readonly ConcurrentQueue<(RedisCell Cell, string[] LabelValues)> _created = new();
     private bool _orderStale;
     private int _scrape;
 
@@ -34,22 +37,21 @@ internal sealed class RedisFamilyReader
     /// <paramref name="labelValues"/> are aligned with this reader's family (a cell shared with another family object
     /// may have been created with the labels in another declaration order).
     /// </summary>
-    public void Register(RedisCell cell, string[] labelValues)
+    public void Register(RedisCell cell, string[] labelValues) => _created.Enqueue((cell, labelValues));
+
+    /// <summary>Links the cells created since the last call. Caller holds the lock.</summary>
+    private void LinkCreated()
     {
-        lock (_gate)
+        while (_created.TryDequeue(out var created))
         {
+            var (cell, labelValues) = created;
             var series = GetOrAddSeries(cell.LabelsText, labelValues);
             if (series.Cells[cell.Slot] is null)
             {
                 series.Cells[cell.Slot] = cell;
                 series.LocalCells++;
             }
-            var key = (byte[])cell.Field!;
-            if (!_fields.ContainsKey(key))
-            {
-                _fields[key] = (series, cell.Slot);
-                series.Fields.Add(key);
-            }
+            _fields.TryAdd((byte[])cell.Field!, (series, cell.Slot));
         }
     }
 
@@ -58,6 +60,7 @@ internal sealed class RedisFamilyReader
     {
         lock (_gate)
         {
+            LinkCreated();
             if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
             {
                 series.Cells[cell.Slot] = null;
@@ -75,6 +78,7 @@ internal sealed class RedisFamilyReader
         lock (_gate)
         {
             epoch = null;
+            LinkCreated();
             var scrape = ++_scrape;
             var present = new List<Series>();
             foreach (var entry in entries)
@@ -96,7 +100,6 @@ internal sealed class RedisFamilyReader
                         continue;
                     }
                     _fields[name] = target;
-                    target.Series.Fields.Add(name);
                 }
                 var series = target.Series;
                 if (series.Scrape != scrape)
@@ -147,14 +150,20 @@ internal sealed class RedisFamilyReader
                 (absent ??= []).Add(labelsText);
             }
         }
-        foreach (var labelsText in absent ?? [])
+        if (absent is null)
         {
-            foreach (var field in _series[labelsText].Fields)
-            {
-                _fields.Remove(field);
-            }
-            _series.Remove(labelsText);
+            return;
         }
+        absent.ForEach(labelsText => _series.Remove(labelsText));
+        List<byte[]>? fields = null;
+        foreach (var (field, target) in _fields)
+        {
+            if (target.Series.Scrape != scrape && target.Series.LocalCells == 0)
+            {
+                (fields ??= []).Add(field);
+            }
+        }
+        fields?.ForEach(field => _fields.Remove(field));
     }
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
@@ -193,6 +202,7 @@ internal sealed class RedisFamilyReader
         {
             lock (_gate)
             {
+                LinkCreated();
                 return _series.Count;
             }
         }
@@ -219,8 +229,6 @@ internal sealed class RedisFamilyReader
         public RedisCell?[] Cells { get; } = new RedisCell?[slots];
 
         public int LocalCells { get; set; }
-
-        public List<byte[]> Fields { get; } = [];
 
         public int Scrape { get; set; }
 
