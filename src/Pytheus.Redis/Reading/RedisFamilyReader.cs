@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Pytheus.Labels;
 using Pytheus.Metrics;
 using StackExchange.Redis;
@@ -20,51 +19,72 @@ internal sealed class RedisFamilyReader
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
     private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
-    // Cells created since the last scrape: linking them here keeps series creation cheap (no lock, no field bytes).
-    private readonly ConcurrentQueue<(RedisCell Cell, string[] LabelValues)> _created = new();
+    private readonly RedisFamilyState _state;
+    private int _linked;
+    private int _linkedGeneration;
     private bool _orderStale;
     private int _scrape;
 
-    public RedisFamilyReader(MetricFamily family, string[] slotNames)
+    public RedisFamilyReader(MetricFamily family, string[] slotNames, RedisFamilyState state)
     {
         _family = family;
+        _state = state;
         _slotNames = slotNames;
         _slotIndex = _slotNames.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.
-    /// <paramref name="labelValues"/> are aligned with this reader's family (a cell shared with another family object
-    /// may have been created with the labels in another declaration order).
+    /// Links the cells created since the last call to their series, so that scrapes refresh what their
+    /// <see cref="RedisCell.Get"/> reports. Done here, at scrape time, rather than when a series is created: creation
+    /// stays cheap. Caller holds the lock.
     /// </summary>
-    public void Register(RedisCell cell, string[] labelValues) => _created.Enqueue((cell, labelValues));
-
-    /// <summary>Links the cells created since the last call. Caller holds the lock.</summary>
     private void LinkCreated()
     {
-        while (_created.TryDequeue(out var created))
+        var generation = _state.Generation;
+        var cells = _state.Cells;
+        if (generation != _linkedGeneration)
         {
-            var (cell, labelValues) = created;
-            var series = GetOrAddSeries(cell.LabelsText, labelValues);
-            if (series.Cells[cell.Slot] is null)
-            {
-                series.Cells[cell.Slot] = cell;
-                series.LocalCells++;
-            }
-            _fields.TryAdd((byte[])cell.Field!, (series, cell.Slot));
+            // Freed cells were removed and the others moved: link them all again (linking is idempotent).
+            (_linked, _linkedGeneration) = (0, generation);
         }
+        for (var i = _linked; i < cells.Length; i++)
+        {
+            Link(cells[i]);
+        }
+        _linked = Math.Max(_linked, cells.Length);
     }
 
-    /// <summary>The cell was freed (its series removed in this process): scrapes no longer refresh it.</summary>
-    public void Forget(RedisCell cell)
+    private void Link(RedisCell cell)
+    {
+        if (!_series.TryGetValue(cell.LabelsText, out var series))
+        {
+            // Decoded in this family's label order: another family object may have created the cell in another.
+            if (RedisLabelCodec.Decode(cell.LabelsText, _family.LabelNames) is not { } labels)
+            {
+                return;
+            }
+            series = GetOrAddSeries(cell.LabelsText, labels);
+        }
+        if (series.Cells[cell.Slot] is null)
+        {
+            series.Cells[cell.Slot] = cell;
+            series.LocalCells++;
+        }
+        _fields.TryAdd((byte[])cell.Field!, (series, cell.Slot));
+    }
+
+    /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>
+    public void Forget(List<RedisCell> cells)
     {
         lock (_gate)
         {
-            LinkCreated();
-            if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+            foreach (var cell in cells)
             {
-                series.Cells[cell.Slot] = null;
-                series.LocalCells--;
+                if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+                {
+                    series.Cells[cell.Slot] = null;
+                    series.LocalCells--;
+                }
             }
         }
     }

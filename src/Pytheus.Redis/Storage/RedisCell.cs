@@ -16,7 +16,6 @@ namespace Pytheus.Backends.Redis;
 /// </remarks>
 internal sealed class RedisCell : IValueStore
 {
-    private readonly object _gate = new();
     private readonly RedisFlushLoop? _wakeOnChange;
     private long _pendingBits;
     private bool _pendingIsSet;
@@ -77,7 +76,7 @@ internal sealed class RedisCell : IValueStore
     /// <inheritdoc />
     public void Set(double value)
     {
-        lock (_gate)
+        lock (this)
         {
             _pendingSetValue = value;
             Volatile.Write(ref _pendingIsSet, true);
@@ -90,7 +89,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>Redis's value as last seen (at a flush acknowledgement or a scrape) plus this process's unconfirmed change.</summary>
     public double Get()
     {
-        lock (_gate)
+        lock (this)
         {
             var value = _inFlight switch
             {
@@ -118,7 +117,7 @@ internal sealed class RedisCell : IValueStore
             value = 0;
             return false;
         }
-        lock (_gate)
+        lock (this)
         {
             var delta = BitConverter.Int64BitsToDouble(Interlocked.Exchange(ref _pendingBits, 0));
             if (_pendingIsSet)
@@ -167,7 +166,7 @@ internal sealed class RedisCell : IValueStore
     /// <remarks>Also when the script answers "already applied": the batch's first attempt was applied.</remarks>
     public void Acknowledge(double redisValue)
     {
-        lock (_gate)
+        lock (this)
         {
             _known = redisValue;
             RecordOwn();
@@ -199,7 +198,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>The in-flight change was rejected for good (e.g. the key holds a foreign type): forget it.</summary>
     public void Abandon()
     {
-        lock (_gate)
+        lock (this)
         {
             _inFlight = Change.None;
             _inFlightValue = 0;
@@ -210,7 +209,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>A scrape read Redis's value; ignored while a change is in flight (its acknowledgement will be newer).</summary>
     public void Observe(double redisValue)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_inFlight == Change.None)
             {

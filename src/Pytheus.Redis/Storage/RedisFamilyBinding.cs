@@ -18,7 +18,7 @@ internal sealed class RedisFamilyBinding
         State = state;
         SlotNames = RedisKeySchema.SlotNames(family);
         _labelOrder = RedisLabelCodec.SortedOrder(family.LabelNames);
-        Reader = new RedisFamilyReader(family, SlotNames);
+        Reader = new RedisFamilyReader(family, SlotNames, state);
         state.AddReader(Reader);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace Pytheus.Backends.Redis;
@@ -16,6 +17,7 @@ internal sealed class RedisFamilyState
     private int _count;
     private int _released;
     private RedisFamilyReader[] _readers = [];
+    private int _generation;
 
     public RedisFamilyState(string name, RedisDefinition definition, RedisKey dataKey, RedisKey definitionsKey)
     {
@@ -64,15 +66,18 @@ internal sealed class RedisFamilyState
         }
     }
 
+    /// <summary>Changes each time cells are freed (and the others move): readers then link the cells again.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
     /// <summary>Returns the cell of <paramref name="field"/>, creating it once; either way one more view holds it.</summary>
     public RedisCell Hold(string field, string labelsText, int slot, RedisFlushLoop? wake)
     {
         lock (_gate)
         {
-            if (!_byField.TryGetValue(field, out var cell))
+            ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_byField, field, out var exists);
+            if (!exists)
             {
                 cell = new RedisCell(field, labelsText, slot, wake);
-                _byField.Add(field, cell);
                 if (_count == _cells.Length)
                 {
                     var grown = new RedisCell[_cells.Length * 2];
@@ -82,7 +87,7 @@ internal sealed class RedisFamilyState
                 _cells[_count] = cell;
                 Volatile.Write(ref _count, _count + 1);
             }
-            cell.Holders++;
+            cell!.Holders++;
             return cell;
         }
     }
@@ -149,6 +154,10 @@ internal sealed class RedisFamilyState
             // what either array holds; a new array leaves readers of the old one a consistent view.
             Volatile.Write(ref _count, count);
             Volatile.Write(ref _cells, kept);
+            if (freed is not null)
+            {
+                Interlocked.Increment(ref _generation);
+            }
             return freed;
         }
     }
