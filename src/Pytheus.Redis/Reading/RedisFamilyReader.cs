@@ -70,7 +70,7 @@ internal sealed class RedisFamilyReader
             series.Cells[cell.Slot] = cell;
             series.LocalCells++;
         }
-        _fields.TryAdd((byte[])cell.Field!, (series, cell.Slot));
+        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot));
     }
 
     /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>

@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace Pytheus.Backends.Redis;
 
 /// <summary>
@@ -31,7 +29,6 @@ internal sealed class RedisCell : IValueStore
 
     public RedisCell(string field, string labelsText, int slot, RedisFlushLoop? wakeOnChange)
     {
-        FieldText = field;
         Field = field;
         LabelsText = labelsText;
         Slot = slot;
@@ -46,9 +43,7 @@ internal sealed class RedisCell : IValueStore
     }
 
     /// <summary>The hash field this number lives in.</summary>
-    public RedisValue Field { get; }
-
-    public string FieldText { get; }
+    public string Field { get; }
 
     /// <summary>The canonical label text of the series.</summary>
     public string LabelsText { get; }

@@ -140,7 +140,7 @@ internal sealed class RedisFamilyState
                 var cell = _cells[i];
                 if (cell.Holders == 0 && !cell.HasPendingChange)
                 {
-                    _byField.Remove(cell.FieldText);
+                    _byField.Remove(cell.Field);
                     (freed ??= []).Add(cell);
                     continue;
                 }
