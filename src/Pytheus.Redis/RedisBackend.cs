@@ -140,9 +140,7 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
         var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
-        var cell = binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
-        binding.Reader.Register(cell, labelValues);
-        return cell;
+        return binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
     }
 
     /// <inheritdoc />

@@ -43,7 +43,10 @@ public sealed class RedisBackendOptions
     /// </summary>
     public string KeyPrefix { get; set; } = "pytheus";
 
-    /// <summary>Time to live of every key, refreshed on write and on scrape. Config key <c>expire_key_time</c> (seconds); default 1 hour.</summary>
+    /// <summary>
+    /// Time to live of every key, refreshed on write, on scrape, and — for the families a living process holds — by its
+    /// idle checks, so only families no living process holds expire. Config key <c>expire_key_time</c> (seconds); default 1 hour.
+    /// </summary>
     public TimeSpan ExpireKeyTime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

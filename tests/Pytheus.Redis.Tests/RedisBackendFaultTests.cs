@@ -54,6 +54,12 @@ public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
         RedisBackendTests.Value(text, "pytheus_redis_pending_series").ShouldBe(11); // 10 counter series + the gauge
         RedisBackendTests.Value(text, "pytheus_redis_flushes_total").ShouldBe(0);
         await Should.ThrowAsync<StackExchange.Redis.RedisException>(() => backend.FlushAsync());
+        var status = backend.Status;
+        status.IsConnected.ShouldBeFalse();
+        status.PendingSeries.ShouldBe(11);
+        status.Flushes.ShouldBe(0);
+        status.FlushFailures.ShouldBeGreaterThanOrEqualTo(2);
+        status.LastError.ShouldNotBeNull();
     }
 
     [Fact]

@@ -349,6 +349,30 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         Server.Command("EXISTS", $"{Prefix}:{{room_celsius}}").ShouldBe(":0");
     }
 
+    [Fact]
+    public async Task The_status_is_a_snapshot_of_the_backend_health()
+    {
+        var backend = NewBackend();
+        var counter = On(backend, () => new Counter("status_total", "s", ["k"], registry: new CollectorRegistry()));
+        counter.Labels(("k", "a")).Inc();
+        counter.Labels(("k", "b")).Inc();
+        var before = backend.Status;
+        await backend.FlushAsync();
+        var after = backend.Status;
+
+        before.PendingSeries.ShouldBe(2);
+        after.ShouldNotBeSameAs(before);
+        after.IsConnected.ShouldBeTrue();
+        after.PendingSeries.ShouldBe(0);
+        after.Flushes.ShouldBe(1);
+        after.FlushFailures.ShouldBe(0);
+        after.DroppedChanges.ShouldBe(0);
+        after.DataLossResends.ShouldBe(0);
+        after.DefinitionConflicts.ShouldBe(0);
+        after.LastError.ShouldBeNull();
+        after.SecondsSinceLastSuccessfulFlush.ShouldBeLessThan(3600);
+    }
+
     private sealed class TemperatureCollector : CustomCollector
     {
         private readonly Gauge _gauge = On(new InProcessBackend(), () => new Gauge("room_celsius", "Room", registry: CollectorRegistry.None));

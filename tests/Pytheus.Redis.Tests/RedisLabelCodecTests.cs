@@ -9,16 +9,27 @@ public class RedisLabelCodecTests
     [InlineData("")]
     [InlineData("quote \" backslash \\ slash / tab \t newline \n nul \0")]
     [InlineData("é ü 漢字 😀")]
-    [InlineData("x\uD800")]
-    [InlineData("x\uDBFF")]
-    [InlineData("\uDC00 low first")]
-    [InlineData("\uD83D\uD83D two highs")]
     [InlineData("\\ud800 looks like an escape")]
     public void Every_string_round_trips(string value)
     {
         string[] names = ["b", "a"];
         var encoded = RedisLabelCodec.Encode(names, [value, "other"]);
         RedisLabelCodec.Decode(encoded, names).ShouldBe([value, "other"]);
+    }
+
+    [Theory]
+    // Code points, not strings: xUnit's test ids cannot tell strings apart that differ only in a lone surrogate.
+    [InlineData(0xD800)]
+    [InlineData(0xDBFF)]
+    [InlineData(0xDC00)]
+    [InlineData(0xDFFF)]
+    public void Unpaired_surrogates_round_trip(int code)
+    {
+        var alone = (char)code;
+        foreach (var value in new[] { "x" + alone, alone + " first", $"{alone}{alone} twice", "\uD83D\uDE00 paired then " + alone })
+        {
+            RedisLabelCodec.Decode(RedisLabelCodec.Encode(["k"], [value]), ["k"]).ShouldBe([value]);
+        }
     }
 
     [Fact]

@@ -101,8 +101,8 @@ public partial class RedisMultiProcessTests
                 redis.Command("CONFIG", "SET", "save", "").ShouldBe("+OK");
                 break;
             case "loading":
-                redis.Command("DEBUG", "POPULATE", "2000", "pad").ShouldBe("+OK");
-                redis.Command("CONFIG", "SET", "key-load-delay", Ms(hold)).ShouldBe("+OK"); // µs per key: ~0.2-0.8 s
+                redis.Command("DEBUG", "POPULATE", "500", "pad").ShouldBe("+OK");
+                redis.Command("CONFIG", "SET", "key-load-delay", Ms(hold)).ShouldBe("+OK"); // µs per key: ~0.05-0.2 s
                 redis.Command("CONFIG", "SET", "loading-process-events-interval-bytes", "1024").ShouldBe("+OK");
                 redis.Command("DEBUG", "RELOAD").ShouldBe("+OK");
                 redis.Command("CONFIG", "SET", "key-load-delay", "0").ShouldBe("+OK");

@@ -367,7 +367,7 @@ internal sealed class RedisBatchProtocol
             {
                 foreach (var reader in family.Readers)
                 {
-                    freed.ForEach(reader.Forget);
+                    reader.Forget(freed);
                 }
             }
         }

@@ -19,54 +19,77 @@ internal sealed class RedisFamilyReader
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
     private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly RedisFamilyState _state;
+    private int _linked;
+    private int _linkedGeneration;
     private bool _orderStale;
     private int _scrape;
 
-    public RedisFamilyReader(MetricFamily family, string[] slotNames)
+    public RedisFamilyReader(MetricFamily family, string[] slotNames, RedisFamilyState state)
     {
         _family = family;
+        _state = state;
         _slotNames = slotNames;
         _slotIndex = _slotNames.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.
-    /// <paramref name="labelValues"/> are aligned with this reader's family (a cell shared with another family object
-    /// may have been created with the labels in another declaration order).
+    /// Links the cells created since the last call to their series, so that scrapes refresh what their
+    /// <see cref="RedisCell.Get"/> reports. Done here, at scrape time, rather than when a series is created: creation
+    /// stays cheap. Caller holds the lock.
     /// </summary>
-    public void Register(RedisCell cell, string[] labelValues)
+    private void LinkCreated()
     {
-        lock (_gate)
+        var generation = _state.Generation;
+        var cells = _state.Cells;
+        if (generation != _linkedGeneration)
         {
-            var series = GetOrAddSeries(cell.LabelsText, labelValues);
-            if (series.Cells[cell.Slot] is null)
-            {
-                series.Cells[cell.Slot] = cell;
-                series.LocalCells++;
-            }
-            else if (series.Cells[cell.Slot]!.IsRemoved)
-            {
-                // The series was removed and created again: the new cell learns Redis's values from now on.
-                series.Cells[cell.Slot] = cell;
-            }
-            var key = (byte[])cell.Field!;
-            if (!_fields.ContainsKey(key))
-            {
-                _fields[key] = (series, cell.Slot);
-                series.Fields.Add(key);
-            }
+            // Freed cells were removed and the others moved: link them all again (linking is idempotent).
+            (_linked, _linkedGeneration) = (0, generation);
         }
+        for (var i = _linked; i < cells.Length; i++)
+        {
+            Link(cells[i]);
+        }
+        _linked = Math.Max(_linked, cells.Length);
     }
 
-    /// <summary>The cell was freed (its series removed in this process): scrapes no longer refresh it.</summary>
-    public void Forget(RedisCell cell)
+    private void Link(RedisCell cell)
+    {
+        if (!_series.TryGetValue(cell.LabelsText, out var series))
+        {
+            // Decoded in this family's label order: another family object may have created the cell in another.
+            if (RedisLabelCodec.Decode(cell.LabelsText, _family.LabelNames) is not { } labels)
+            {
+                return;
+            }
+            series = GetOrAddSeries(cell.LabelsText, labels);
+        }
+        if (series.Cells[cell.Slot] is null)
+        {
+            series.Cells[cell.Slot] = cell;
+            series.LocalCells++;
+        }
+        else if (series.Cells[cell.Slot]!.IsRemoved && !cell.IsRemoved)
+        {
+            // The series was removed for every process and created again: the new cell learns Redis's values now.
+            series.Cells[cell.Slot] = cell;
+        }
+        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot));
+    }
+
+    /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>
+    public void Forget(List<RedisCell> cells)
     {
         lock (_gate)
         {
-            if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+            foreach (var cell in cells)
             {
-                series.Cells[cell.Slot] = null;
-                series.LocalCells--;
+                if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+                {
+                    series.Cells[cell.Slot] = null;
+                    series.LocalCells--;
+                }
             }
         }
     }
@@ -80,6 +103,7 @@ internal sealed class RedisFamilyReader
         lock (_gate)
         {
             epoch = null;
+            LinkCreated();
             var scrape = ++_scrape;
             var present = new List<Series>();
             foreach (var entry in entries)
@@ -101,7 +125,6 @@ internal sealed class RedisFamilyReader
                         continue;
                     }
                     _fields[name] = target;
-                    target.Series.Fields.Add(name);
                 }
                 var series = target.Series;
                 if (series.Scrape != scrape)
@@ -152,14 +175,20 @@ internal sealed class RedisFamilyReader
                 (absent ??= []).Add(labelsText);
             }
         }
-        foreach (var labelsText in absent ?? [])
+        if (absent is null)
         {
-            foreach (var field in _series[labelsText].Fields)
-            {
-                _fields.Remove(field);
-            }
-            _series.Remove(labelsText);
+            return;
         }
+        absent.ForEach(labelsText => _series.Remove(labelsText));
+        List<byte[]>? fields = null;
+        foreach (var (field, target) in _fields)
+        {
+            if (target.Series.Scrape != scrape && target.Series.LocalCells == 0)
+            {
+                (fields ??= []).Add(field);
+            }
+        }
+        fields?.ForEach(field => _fields.Remove(field));
     }
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
@@ -198,6 +227,7 @@ internal sealed class RedisFamilyReader
         {
             lock (_gate)
             {
+                LinkCreated();
                 return _series.Count;
             }
         }
@@ -224,8 +254,6 @@ internal sealed class RedisFamilyReader
         public RedisCell?[] Cells { get; } = new RedisCell?[slots];
 
         public int LocalCells { get; set; }
-
-        public List<byte[]> Fields { get; } = [];
 
         public int Scrape { get; set; }
 

@@ -12,15 +12,16 @@ namespace Pytheus.Backends.Redis;
 /// </summary>
 internal static class RedisLabelCodec
 {
-    public static string Encode(IReadOnlyList<string> names, IReadOnlyList<string> values)
+    [ThreadStatic]
+    private static StringBuilder? _buffer;
+
+    public static string Encode(IReadOnlyList<string> names, IReadOnlyList<string> values) => Encode(names, values, SortedOrder(names));
+
+    /// <summary>Encodes with the names' sorted order computed once per family (<see cref="SortedOrder"/>).</summary>
+    public static string Encode(IReadOnlyList<string> names, IReadOnlyList<string> values, int[] order)
     {
-        var order = new int[names.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-        Array.Sort(order, (a, b) => string.CompareOrdinal(names[a], names[b]));
-        var text = new StringBuilder("{");
+        var text = _buffer ??= new StringBuilder(64);
+        text.Clear().Append('{');
         foreach (var i in order)
         {
             if (text.Length > 1)
@@ -34,8 +35,20 @@ internal static class RedisLabelCodec
         return text.Append('}').ToString();
     }
 
+    /// <summary>The indexes of <paramref name="names"/> in ordinal order.</summary>
+    public static int[] SortedOrder(IReadOnlyList<string> names)
+    {
+        var order = new int[names.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        Array.Sort(order, (a, b) => string.CompareOrdinal(names[a], names[b]));
+        return order;
+    }
+
     /// <summary>
-    /// Parses a label set written by <see cref="Encode"/> into values aligned with <paramref name="names"/>, or null when
+    /// Parses a label set written by <see cref="Encode(IReadOnlyList{string}, IReadOnlyList{string})"/> into values aligned with <paramref name="names"/>, or null when
     /// the text is malformed or its label names are not exactly those.
     /// </summary>
     public static string[]? Decode(string encoded, IReadOnlyList<string> names)

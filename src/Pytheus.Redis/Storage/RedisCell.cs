@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace Pytheus.Backends.Redis;
 
 /// <summary>
@@ -16,7 +14,6 @@ namespace Pytheus.Backends.Redis;
 /// </remarks>
 internal sealed class RedisCell : IValueStore
 {
-    private readonly object _gate = new();
     private readonly RedisFlushLoop? _wakeOnChange;
     private long _pendingBits;
     private bool _pendingIsSet;
@@ -33,7 +30,6 @@ internal sealed class RedisCell : IValueStore
 
     public RedisCell(string field, string labelsText, int slot, RedisFlushLoop? wakeOnChange)
     {
-        FieldText = field;
         Field = field;
         LabelsText = labelsText;
         Slot = slot;
@@ -48,9 +44,7 @@ internal sealed class RedisCell : IValueStore
     }
 
     /// <summary>The hash field this number lives in.</summary>
-    public RedisValue Field { get; }
-
-    public string FieldText { get; }
+    public string Field { get; }
 
     /// <summary>The canonical label text of the series.</summary>
     public string LabelsText { get; }
@@ -74,7 +68,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>Marks the series removed and drops the change not yet sent: it belonged to the removed series.</summary>
     public void MarkRemoved()
     {
-        lock (_gate)
+        lock (this)
         {
             Volatile.Write(ref _removed, true);
             Interlocked.Exchange(ref _pendingBits, 0);
@@ -95,7 +89,7 @@ internal sealed class RedisCell : IValueStore
     /// <inheritdoc />
     public void Set(double value)
     {
-        lock (_gate)
+        lock (this)
         {
             _pendingSetValue = value;
             Volatile.Write(ref _pendingIsSet, true);
@@ -108,7 +102,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>Redis's value as last seen (at a flush acknowledgement or a scrape) plus this process's unconfirmed change.</summary>
     public double Get()
     {
-        lock (_gate)
+        lock (this)
         {
             var value = _inFlight switch
             {
@@ -142,7 +136,7 @@ internal sealed class RedisCell : IValueStore
             value = 0;
             return false;
         }
-        lock (_gate)
+        lock (this)
         {
             var delta = BitConverter.Int64BitsToDouble(Interlocked.Exchange(ref _pendingBits, 0));
             if (_pendingIsSet)
@@ -191,7 +185,7 @@ internal sealed class RedisCell : IValueStore
     /// <remarks>Also when the script answers "already applied": the batch's first attempt was applied.</remarks>
     public void Acknowledge(double redisValue)
     {
-        lock (_gate)
+        lock (this)
         {
             _known = redisValue;
             RecordOwn();
@@ -223,7 +217,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>The in-flight change was rejected for good (e.g. the key holds a foreign type): forget it.</summary>
     public void Abandon()
     {
-        lock (_gate)
+        lock (this)
         {
             _inFlight = Change.None;
             _inFlightValue = 0;
@@ -234,7 +228,7 @@ internal sealed class RedisCell : IValueStore
     /// <summary>A scrape read Redis's value; ignored while a change is in flight (its acknowledgement will be newer).</summary>
     public void Observe(double redisValue)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_inFlight == Change.None)
             {

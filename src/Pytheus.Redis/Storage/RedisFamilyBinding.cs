@@ -9,6 +9,7 @@ namespace Pytheus.Backends.Redis;
 /// </summary>
 internal sealed class RedisFamilyBinding
 {
+    private readonly int[] _labelOrder;
     private EncodedLabels? _last;
 
     public RedisFamilyBinding(MetricFamily family, RedisFamilyState state)
@@ -16,7 +17,8 @@ internal sealed class RedisFamilyBinding
         Family = family;
         State = state;
         SlotNames = RedisKeySchema.SlotNames(family);
-        Reader = new RedisFamilyReader(family, SlotNames);
+        _labelOrder = RedisLabelCodec.SortedOrder(family.LabelNames);
+        Reader = new RedisFamilyReader(family, SlotNames, state);
         state.AddReader(Reader);
     }
 
@@ -34,11 +36,15 @@ internal sealed class RedisFamilyBinding
     /// </summary>
     public string EncodeLabels(string[] labelValues)
     {
+        if (SlotNames.Length == 1)
+        {
+            return RedisLabelCodec.Encode(Family.LabelNames, labelValues, _labelOrder);
+        }
         if (Volatile.Read(ref _last) is { } last && ReferenceEquals(last.Values, labelValues))
         {
             return last.Text;
         }
-        var text = RedisLabelCodec.Encode(Family.LabelNames, labelValues);
+        var text = RedisLabelCodec.Encode(Family.LabelNames, labelValues, _labelOrder);
         Volatile.Write(ref _last, new EncodedLabels(labelValues, text));
         return text;
     }

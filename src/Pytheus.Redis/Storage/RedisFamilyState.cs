@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace Pytheus.Backends.Redis;
@@ -17,6 +18,7 @@ internal sealed class RedisFamilyState
     private int _released;
     private RedisFamilyReader[] _readers = [];
     private List<string> _removals = [];
+    private int _generation;
 
     public RedisFamilyState(string name, RedisDefinition definition, RedisKey dataKey, RedisKey definitionsKey)
     {
@@ -65,15 +67,18 @@ internal sealed class RedisFamilyState
         }
     }
 
+    /// <summary>Changes each time cells are freed (and the others move): readers then link the cells again.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
     /// <summary>Returns the cell of <paramref name="field"/>, creating it once; either way one more view holds it.</summary>
     public RedisCell Hold(string field, string labelsText, int slot, RedisFlushLoop? wake)
     {
         lock (_gate)
         {
-            if (!_byField.TryGetValue(field, out var cell))
+            ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(_byField, field, out var exists);
+            if (!exists)
             {
                 cell = new RedisCell(field, labelsText, slot, wake);
-                _byField.Add(field, cell);
                 if (_count == _cells.Length)
                 {
                     var grown = new RedisCell[_cells.Length * 2];
@@ -83,7 +88,7 @@ internal sealed class RedisFamilyState
                 _cells[_count] = cell;
                 Volatile.Write(ref _count, _count + 1);
             }
-            cell.Holders++;
+            cell!.Holders++;
             return cell;
         }
     }
@@ -197,7 +202,7 @@ internal sealed class RedisFamilyState
                 var cell = _cells[i];
                 if (cell.Holders == 0 && !cell.HasPendingChange)
                 {
-                    _byField.Remove(cell.FieldText);
+                    _byField.Remove(cell.Field);
                     (freed ??= []).Add(cell);
                     continue;
                 }
@@ -211,6 +216,10 @@ internal sealed class RedisFamilyState
             // what either array holds; a new array leaves readers of the old one a consistent view.
             Volatile.Write(ref _count, count);
             Volatile.Write(ref _cells, kept);
+            if (freed is not null)
+            {
+                Interlocked.Increment(ref _generation);
+            }
             return freed;
         }
     }
