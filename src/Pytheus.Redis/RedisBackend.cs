@@ -75,7 +75,8 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         _scraper = new RedisScraper(_families, _protocol, _connection, options);
         _perWriter = new PerWriterGauges(_connection, KeyPrefix, WriterId,
             new LivenessSettings(options.LivenessTimeout, options.DeadWriterRetention, options.ExpireKeyTime, options.HeartbeatPeriod),
-            immediate: options.FlushInterval == TimeSpan.Zero, onDataLoss: _stats.DataLost, _logger);
+            immediate: options.FlushInterval == TimeSpan.Zero, onDataLoss: _stats.DataLost,
+            sharedKeys: () => _families.States.Select(s => s.DataKey), _logger);
         Metrics = new RedisBackendMetrics(this);
         Log.Started(_logger, WriterId, KeyPrefix, options.FlushInterval.TotalMilliseconds);
         _hooks = new RedisShutdownHooks(Dispose, OnTerminationSignal);

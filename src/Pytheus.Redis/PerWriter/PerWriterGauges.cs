@@ -33,6 +33,8 @@ internal sealed class PerWriterGauges
     private readonly CancellationTokenSource _stopping = new();
     private readonly RedisConnection _connection;
     private readonly Action _onDataLoss;
+    private readonly Func<IEnumerable<RedisKey>> _sharedKeys;
+    private readonly HashSet<RedisKey> _listedSharedKeys = [];
     private readonly bool _immediate;
     private Task _loop = Task.CompletedTask;
     private int _wakeRequested;
@@ -53,8 +55,10 @@ internal sealed class PerWriterGauges
     private long _cleanedWriters;
 
     public PerWriterGauges(
-        RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, Action onDataLoss, ILogger logger)
+        RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, Action onDataLoss,
+        Func<IEnumerable<RedisKey>> sharedKeys, ILogger logger)
     {
+        _sharedKeys = sharedKeys;
         _onDataLoss = onDataLoss;
         _connection = connection;
         _immediate = immediate;
@@ -71,6 +75,9 @@ internal sealed class PerWriterGauges
 
     /// <summary>Dead writers whose data this process removed.</summary>
     public long CleanedWriters => Interlocked.Read(ref _cleanedWriters);
+
+    /// <summary>Marks a writer's own gauge hash among the keys it lists (shared family hashes never contain it).</summary>
+    private const string OwnHashMarker = ":g:";
 
     public static RedisKey WritersKey(string prefix) => $"{prefix}:{{@writers}}";
 
@@ -218,6 +225,16 @@ internal sealed class PerWriterGauges
         var confirmations = new List<(Task Reply, List<(WriterGaugeCell Cell, double Value, long Version)> Changes)>();
         var removalsTaken = new List<(WriterGaugeFamily Family, List<string?> Removals)>();
         var ttl = (long)_settings.KeyTimeToLive.TotalMilliseconds;
+        // The shared family hashes this writer holds carry its batch-sequence field: list them once, so that whoever
+        // removes this writer when it is dead can delete that field too.
+        foreach (var key in _sharedKeys())
+        {
+            if (all || _listedSharedKeys.Add(key))
+            {
+                sent.Add(database.SetAddAsync(_ownKeysKey, (string)key!));
+                sent.Add(database.KeyExpireAsync(_ownKeysKey, _settings.KeyTimeToLive));
+            }
+        }
         foreach (var family in _families.Values)
         {
             var removals = family.TakeRemovals();
@@ -377,7 +394,11 @@ internal sealed class PerWriterGauges
                 continue;
             }
             var keys = (RedisResult[])reply[1]!;
-            await Task.WhenAll(keys.Select(k => database.KeyDeleteAsync((string)k!))).ConfigureAwait(false);
+            // Its own gauge hashes go whole; in shared family hashes only its batch-sequence field is its own.
+            var sequenceField = RedisKeySchema.WriterField(writer);
+            await Task.WhenAll(keys.Select(k => (string)k!).Select(key => key.Contains(OwnHashMarker, StringComparison.Ordinal)
+                ? database.KeyDeleteAsync(key)
+                : database.HashDeleteAsync(key, sequenceField))).ConfigureAwait(false);
             Interlocked.Increment(ref _cleanedWriters);
             Log.DeadWriterRemoved(_logger, writer, keys.Length);
         }

@@ -49,6 +49,7 @@ public class GaugeModeBackendTests(RedisServer server) : RedisTestBase(server)
             var backend = NewBackend(Quick);
             On(backend, () => new Gauge("churn_depth", "Depth", ["queue"], registry: new CollectorRegistry(), mode: GaugeMode.Sum))
                 .Labels(("queue", "q" + (i % 7))).Set(1);
+            On(backend, () => new Counter("churn_total", "Work", registry: new CollectorRegistry())).Inc();
             await backend.FlushAsync();
             await backend.DisposeAsync();
         }
@@ -58,7 +59,8 @@ public class GaugeModeBackendTests(RedisServer server) : RedisTestBase(server)
 
         var keys = Until(() =>
         {
-            var left = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: Prefix + "*").Select(k => (string)k!).ToArray();
+            var left = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: Prefix + "*").Select(k => (string)k!)
+                .Where(k => !k.Contains("{churn_total}", StringComparison.Ordinal)).ToArray();
             return (left, left.All(k => k.Contains(survivor.WriterId, StringComparison.Ordinal) || k.EndsWith("{@writers}", StringComparison.Ordinal)));
         });
 
@@ -68,6 +70,11 @@ public class GaugeModeBackendTests(RedisServer server) : RedisTestBase(server)
         }.Order(StringComparer.Ordinal));
         (await connection.GetDatabase().SortedSetLengthAsync($"{Prefix}:{{@writers}}")).ShouldBe(1);
         Scrape(registry).ShouldBe("# HELP churn_depth Depth\n# TYPE churn_depth gauge\nchurn_depth{queue=\"mine\"} 2\n");
+        // The counter is a global sum: the writers' deaths take nothing from it, and their batch-sequence fields are gone.
+        var counterKey = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: Prefix + ":{churn_total}:counter-*").Single();
+        var fields = (await connection.GetDatabase().HashGetAllAsync(counterKey)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        fields["v|{}"].ShouldBe(Writers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        fields.Keys.Where(k => k.StartsWith("@w|", StringComparison.Ordinal)).ShouldBeEmpty();
         await survivor.DisposeAsync();
     }
 
