@@ -16,10 +16,9 @@ internal sealed class RedisFlushLoop
     private readonly RedisBackendStats _stats;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly FlushWake _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
-    private int _wakeRequested;
     private long _lastIdleCheck;
 
     public RedisFlushLoop(RedisBatchProtocol protocol, RedisBackendStats stats, TimeProvider time, TimeSpan interval)
@@ -38,17 +37,7 @@ internal sealed class RedisFlushLoop
     /// <summary>Wakes the flusher (flush interval zero). Allocation-free; at most one wake-up is outstanding.</summary>
     public void RequestFlush()
     {
-        if (Volatile.Read(ref _wakeRequested) == 0 && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
-            {
-                // Already awake, or shut down: nothing to do.
-            }
-        }
+        _wake.Request();
     }
 
     /// <summary>Wakes the flusher when flushes are immediate (a removal has no cell to wake it).</summary>
@@ -85,7 +74,6 @@ internal sealed class RedisFlushLoop
                 {
                     var delay = _stats.Failing ? ImmediateModeRetryDelay : MaxIdleCheckInterval;
                     await _wake.WaitAsync(delay, token).ConfigureAwait(false);
-                    Volatile.Write(ref _wakeRequested, 0);
                 }
                 else
                 {

@@ -29,7 +29,7 @@ internal sealed class PerWriterGauges
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly FlushWake _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly RedisConnection _connection;
     private readonly Action _onDataLoss;
@@ -37,7 +37,6 @@ internal sealed class PerWriterGauges
     private readonly HashSet<RedisKey> _listedSharedKeys = [];
     private readonly bool _immediate;
     private Task _loop = Task.CompletedTask;
-    private int _wakeRequested;
     private bool _failing;
 
     private readonly ConcurrentDictionary<string, WriterGaugeFamily> _families = new(StringComparer.Ordinal);
@@ -95,17 +94,7 @@ internal sealed class PerWriterGauges
     /// <summary>Wakes the loop (immediate flushes). Allocation-free; at most one wake-up is outstanding.</summary>
     public void RequestFlush()
     {
-        if (Volatile.Read(ref _wakeRequested) == 0 && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
-            {
-                // Already awake, or shut down.
-            }
-        }
+        _wake.Request();
     }
 
     /// <summary>Flushes now, serialized with the loop and scrapes.</summary>
@@ -172,7 +161,6 @@ internal sealed class PerWriterGauges
                 if (_immediate)
                 {
                     await _wake.WaitAsync(period, token).ConfigureAwait(false);
-                    Volatile.Write(ref _wakeRequested, 0);
                 }
                 else
                 {
