@@ -74,14 +74,14 @@ public static class Compat
 
             var lateSigns = LateSigns(made).ToList();
             // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
-            var escapedBefore = synchronizer.EscapedTotal;
+            var escapedBefore = synchronizer.Escaped;
             synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-            if (synchronizer.EscapedTotal > escapedBefore && made.Count > 0)
+            if (made.Count > 0 && synchronizer.Escaped is { } escaped && (escaped.Amount != escapedBefore.Amount || escaped.Observations != escapedBefore.Observations))
             {
-                lateSigns.Add($"prometheus-net metrics were updated {synchronizer.EscapedTotal - escapedBefore} time(s) before the patch (folded into the backend)");
+                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escaped.Amount - escapedBefore.Amount}, {escaped.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
             }
             var runtime = Installed.Values.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
-            var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.EscapedTotal);
+            var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);
             Log.Patched(logger, Installed.Count, backend.GetType().Name, internals.Version);
             foreach (var sign in lateSigns)
             {

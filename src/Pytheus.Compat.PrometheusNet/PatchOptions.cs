@@ -29,6 +29,6 @@ public sealed class PatchOptions
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>.</summary>
-    public IMethodDetourer? Detourer { get; set; }
+    /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>. Internal: tests swap it.</summary>
+    internal IMethodDetourer? Detourer { get; set; }
 }

@@ -75,7 +75,7 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         _scraper = new RedisScraper(_families, _protocol, _connection, options);
         _perWriter = new PerWriterGauges(_connection, KeyPrefix, WriterId,
             new LivenessSettings(options.LivenessTimeout, options.DeadWriterRetention, options.ExpireKeyTime, options.HeartbeatPeriod),
-            immediate: options.FlushInterval == TimeSpan.Zero, _logger);
+            immediate: options.FlushInterval == TimeSpan.Zero, onDataLoss: _stats.DataLost, _logger);
         Metrics = new RedisBackendMetrics(this);
         Log.Started(_logger, WriterId, KeyPrefix, options.FlushInterval.TotalMilliseconds);
         _hooks = new RedisShutdownHooks(Dispose, OnTerminationSignal);
@@ -140,8 +140,8 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
         var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
-        var cell = binding.State.Hold(field, labelsText, labelValues, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
-        binding.Reader.Register(cell);
+        var cell = binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
+        binding.Reader.Register(cell, labelValues);
         return cell;
     }
 
@@ -170,8 +170,9 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
 
     /// <inheritdoc />
     /// <remarks>
-    /// Per-writer gauges (every mode but <see cref="GaugeMode.Shared"/>): the series is deleted from every writer's hash
-    /// at this process's next flush, before the values written after it.
+    /// The series' fields are deleted at this process's next flush, in the same atomic batch as — and before — the
+    /// changes made after the removal; changes this process made before it and had not sent are dropped with the series.
+    /// Per-writer gauges (every mode but <see cref="GaugeMode.Shared"/>): the series is deleted from every writer's hash.
     /// </remarks>
     public void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues)
     {
@@ -180,7 +181,12 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         if (PerWriterGauges.Handles(family))
         {
             _perWriter.Remove(family, labelValues);
+            return;
         }
+        var binding = _families.Bind(family);
+        var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
+        binding.State.Remove(binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        _flushLoop.RequestFlushIfImmediate();
     }
 
     /// <inheritdoc />
@@ -190,7 +196,10 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         if (PerWriterGauges.Handles(family))
         {
             _perWriter.RemoveAll(family);
+            return;
         }
+        _families.Bind(family).State.RemoveAll();
+        _flushLoop.RequestFlushIfImmediate();
     }
 
     /// <summary>Sends every pending change now and waits for Redis to confirm it; also checks idle families for data loss.</summary>

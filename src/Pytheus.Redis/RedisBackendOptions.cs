@@ -76,8 +76,18 @@ public sealed class RedisBackendOptions
     /// <summary>The silence after which a writer is dead: three heartbeat periods plus <see cref="LivenessGrace"/>.</summary>
     public TimeSpan LivenessTimeout => 3 * HeartbeatPeriod + LivenessGrace;
 
-    /// <summary>How often a writer announces itself: every flush, at least once a second when flushes are immediate.</summary>
-    internal TimeSpan HeartbeatPeriod => FlushInterval > TimeSpan.Zero ? FlushInterval : TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a writer announces itself: every flush interval (once a second when flushes are immediate), and at
+    /// least three times per <see cref="ExpireKeyTime"/> so that a living writer's keys never expire.
+    /// </summary>
+    internal TimeSpan HeartbeatPeriod
+    {
+        get
+        {
+            var period = FlushInterval > TimeSpan.Zero ? FlushInterval : TimeSpan.FromSeconds(1);
+            return period < ExpireKeyTime / 3 ? period : ExpireKeyTime / 3;
+        }
+    }
 
     /// <summary>Where the backend logs (connection trouble, recovery, dropped batches). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -13,7 +13,8 @@ public class LatePatchTests
         var output = await LegacyWorker.RunAsync(["late", "1000000"], ("DOTNET_TieredCompilation", "0"));
 
         output.ShouldContain("late_calls_total{path=\"hot\"} 1.000001e+06\n");
-        output.ShouldContain("escaped-folded=1000001\n");
+        output.ShouldContain("escaped-amount=1000001\n");
+        output.ShouldContain("escaped-observations=0\n");
         output.ShouldNotContain("late-signs=0");
     }
 
@@ -23,7 +24,8 @@ public class LatePatchTests
         var output = await LegacyWorker.RunAsync(["late", "1000000"]);
 
         output.ShouldContain("late_calls_total{path=\"hot\"} 1.000001e+06\n");
-        output.ShouldContain("escaped-folded=1\n");
+        output.ShouldContain("escaped-amount=1\n");
+        output.ShouldContain("escaped-observations=0\n");
         output.ShouldContain("late-signs=1\n");
     }
 }

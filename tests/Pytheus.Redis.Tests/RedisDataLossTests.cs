@@ -8,7 +8,7 @@ namespace Pytheus.Redis.Tests;
 /// Redis losing data — FLUSHALL, a restart without persistence, a family key expiring — is detected by every living
 /// process, which re-sends what it holds: series, gauges' values, counters' own contributions (a reset, never a double).
 /// </summary>
-[Collection(RedisCollection.Name)]
+[Collection(RedisFaultCollection.Name)]
 public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
 {
     [Fact]
@@ -19,7 +19,8 @@ public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
         var hot = new HotPath();
         var counterA = On(a, () => new Counter("lost_total", "l", ["k"], registry: new CollectorRegistry()));
         var counterB = On(b, () => new Counter("lost_total", "l", ["k"], registry: new CollectorRegistry()));
-        var gauge = On(a, () => new Gauge("lost_gauge", "g", registry: new CollectorRegistry()));
+        // Shared gauges go through the batch protocol tested here; per-writer gauges: GaugeModes/GaugeModeBackendTests.
+        var gauge = On(a, () => new Gauge("lost_gauge", "g", registry: new CollectorRegistry(), mode: GaugeMode.Shared));
         var histogram = On(b, () => new Histogram("lost_seconds", "h", buckets: [1], registry: new CollectorRegistry()));
         hot.Run(() =>
         {
@@ -60,7 +61,7 @@ public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
             o.FlushInterval = TimeSpan.FromMilliseconds(100);
         });
         var counter = On(backend, () => new Counter("restarted_total", "r", registry: new CollectorRegistry()));
-        var gauge = On(backend, () => new Gauge("restarted_gauge", "g", registry: new CollectorRegistry()));
+        var gauge = On(backend, () => new Gauge("restarted_gauge", "g", registry: new CollectorRegistry(), mode: GaugeMode.Shared));
         var hot = new HotPath();
         hot.Run(() =>
         {
@@ -85,7 +86,7 @@ public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
     {
         var backend = NewBackend(o => o.ExpireKeyTime = TimeSpan.FromSeconds(1));
         var registry = new CollectorRegistry();
-        var gauge = On(backend, () => new Gauge("expired_gauge", "e", ["k"], registry: registry));
+        var gauge = On(backend, () => new Gauge("expired_gauge", "e", ["k"], registry: registry, mode: GaugeMode.Shared));
         gauge.Labels(("k", "a")).Set(42);
         gauge.Labels(("k", "b"));
         await backend.FlushAsync();
@@ -125,10 +126,10 @@ public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
         On(reader, () =>
         {
             new Counter("lost_total", "l", ["k"], registry: registry);
-            new Gauge("lost_gauge", "g", registry: registry);
+            new Gauge("lost_gauge", "g", registry: registry, mode: GaugeMode.Shared);
             new Histogram("lost_seconds", "h", buckets: [1], registry: registry);
             new Counter("restarted_total", "r", registry: registry);
-            return new Gauge("restarted_gauge", "g", registry: registry);
+            return new Gauge("restarted_gauge", "g", registry: registry, mode: GaugeMode.Shared);
         });
         try
         {

@@ -9,7 +9,7 @@ namespace Pytheus.Redis.Tests;
 /// Redis's failure vocabulary, each fault really injected into a redis-server of the test's own: the application's
 /// calls never throw or wait, the refused batch is kept and resent unchanged, and Redis ends with the exact totals.
 /// </summary>
-[Collection(RedisCollection.Name)]
+[Collection(RedisFaultCollection.Name)]
 public class RedisServerFaultTests(RedisServer server) : RedisTestBase(server)
 {
     [Fact]
@@ -99,7 +99,7 @@ public class RedisServerFaultTests(RedisServer server) : RedisTestBase(server)
             inject: () =>
             {
                 // A dataset that takes a while to load, serving clients (with LOADING) in between.
-                redis.Command("DEBUG", "POPULATE", "20000").ShouldBe("+OK");
+                redis.Command("DEBUG", "POPULATE", "10000").ShouldBe("+OK");
                 redis.Command("CONFIG", "SET", "key-load-delay", "100").ShouldBe("+OK");
                 redis.Command("CONFIG", "SET", "loading-process-events-interval-bytes", "1024").ShouldBe("+OK");
                 reload = Task.Run(() => redis.Command("DEBUG", "RELOAD"));
@@ -262,7 +262,7 @@ public class RedisServerFaultTests(RedisServer server) : RedisTestBase(server)
         }
     }
 
-    private static void BackgroundSave(RedisServer redis, string expectedStatus)
+    internal static void BackgroundSave(RedisServer redis, string expectedStatus)
     {
         RedisServer.WaitFor(() => redis.Command("INFO", "persistence").Contains("rdb_bgsave_in_progress:0", StringComparison.Ordinal), "no save in progress");
         redis.Command("BGSAVE").ShouldStartWith("+Background saving started");
@@ -270,4 +270,14 @@ public class RedisServerFaultTests(RedisServer server) : RedisTestBase(server)
             && info.Contains("rdb_bgsave_in_progress:0", StringComparison.Ordinal)
             && info.Contains($"rdb_last_bgsave_status:{expectedStatus}", StringComparison.Ordinal), $"a background save ending '{expectedStatus}'");
     }
+}
+
+/// <summary>
+/// Tests that inject faults into redis-servers of their own: they run beside the tests of the shared server (another
+/// collection), since nothing they do can disturb it.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class RedisFaultCollection : ICollectionFixture<RedisServer>
+{
+    public const string Name = "Redis faults";
 }

@@ -3,7 +3,7 @@ using Pytheus.Registry;
 
 namespace Pytheus.Redis.Tests;
 
-[Collection(RedisCollection.Name)]
+[Collection(RedisFaultCollection.Name)]
 public class RedisShutdownTests(RedisServer server) : RedisTestBase(server)
 {
     [Fact]

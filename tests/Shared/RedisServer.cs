@@ -58,6 +58,7 @@ public sealed class RedisServer : IDisposable
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
             "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always", "--save", "", "--daemonize", "no",
             "--protected-mode", "no", "--loglevel", "warning", "--enable-debug-command", "yes", "--enable-protected-configs", "yes",
+            "--repl-diskless-sync-delay", "0",
         }.Concat(_extraArguments))
         {
             info.ArgumentList.Add(arg);

@@ -51,6 +51,15 @@ internal sealed class RedisFlushLoop
         }
     }
 
+    /// <summary>Wakes the flusher when flushes are immediate (a removal has no cell to wake it).</summary>
+    public void RequestFlushIfImmediate()
+    {
+        if (IsImmediate)
+        {
+            RequestFlush();
+        }
+    }
+
     /// <summary>Stops the loop, waiting at most <paramref name="budget"/> for a flush in progress.</summary>
     public async Task StopAsync(TimeSpan budget)
     {

@@ -32,6 +32,7 @@ internal sealed class PerWriterGauges
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly RedisConnection _connection;
+    private readonly Action _onDataLoss;
     private readonly bool _immediate;
     private Task _loop = Task.CompletedTask;
     private int _wakeRequested;
@@ -51,8 +52,10 @@ internal sealed class PerWriterGauges
     private WriterSet _writers = WriterSet.Empty;
     private long _cleanedWriters;
 
-    public PerWriterGauges(RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, ILogger logger)
+    public PerWriterGauges(
+        RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, Action onDataLoss, ILogger logger)
     {
+        _onDataLoss = onDataLoss;
         _connection = connection;
         _immediate = immediate;
         _keyPrefix = keyPrefix;
@@ -350,6 +353,10 @@ internal sealed class PerWriterGauges
         {
             // Registered anew after having been registered: taken for dead and cleaned up, or Redis lost its data.
             Log.WriterReRegistered(_logger, _writer);
+            if (!_families.IsEmpty)
+            {
+                _onDataLoss();
+            }
             _resendRounds = ResendRoundsAfterLoss;
         }
         Volatile.Write(ref _writers, WriterSet.Parse(now, (RedisResult[])reply[2]!));

@@ -301,14 +301,16 @@ internal sealed class RedisBatchProtocol
                 (isSet ? sets : increments).Add((cell, value));
             }
         }
-        if (increments.Count == 0 && sets.Count == 0)
+        var removals = family.TakeRemovals();
+        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0)
         {
             family.NeedsWholeResend = false;
             return null;
         }
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];
-        var args = new RedisValue[8 + 2 * cells.Length];
+        var pairs = 9 + removals.Count;
+        var args = new RedisValue[pairs + 2 * cells.Length];
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
@@ -317,12 +319,17 @@ internal sealed class RedisBatchProtocol
         args[5] = family.Definition.Id;
         args[6] = family.Definition.Text;
         args[7] = increments.Count;
+        args[8] = removals.Count;
+        for (var r = 0; r < removals.Count; r++)
+        {
+            args[9 + r] = removals[r];
+        }
         var i = 0;
         foreach (var (cell, value) in increments.Concat(sets))
         {
             cells[i] = cell;
-            args[8 + 2 * i] = cell.Field;
-            args[9 + 2 * i] = RedisNumber.Format(value);
+            args[pairs + 2 * i] = cell.Field;
+            args[pairs + 1 + 2 * i] = RedisNumber.Format(value);
             i++;
         }
         family.NeedsWholeResend = false;

@@ -17,8 +17,9 @@ internal static class RedisScripts
     /// ARGV[1] = this writer's sequence field, ARGV[2] = batch sequence number, ARGV[3] = the hash epoch the writer's
     /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
     /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
-    /// ARGV[8] = number of increments, then field/delta pairs for the increments followed by field/value pairs for
-    /// absolute writes (gauge Set).
+    /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
+    /// for every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by
+    /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
     /// <para>
     /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written:
     /// nothing is applied and the writer re-sends its whole contribution. Otherwise a batch whose sequence number is not
@@ -39,7 +40,9 @@ internal static class RedisScripts
         local writer, seq, known, candidate = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
         local ttl = tonumber(ARGV[5])
         local increments = tonumber(ARGV[8])
-        local count = (#ARGV - 8) / 2
+        local removals = tonumber(ARGV[9])
+        local base = 9 + removals
+        local count = (#ARGV - base) / 2
         local now = tonumber(call('TIME')[1])
         call('HSET', defs, ARGV[6], now .. ' ' .. ARGV[7])
         local conflicts = {}
@@ -66,20 +69,34 @@ internal static class RedisScripts
         local last = tonumber(call('HGET', data, writer) or '0') or 0
         local apply = seq > last
         local result = { apply and 1 or 0, epoch, conflicts }
+        if apply then
+          for r = 10, base do
+            if ARGV[r] == '*' then
+              local keys = call('HKEYS', data)
+              for k = 1, #keys do
+                if string.sub(keys[k], 1, 1) ~= '@' then
+                  call('HDEL', data, keys[k])
+                end
+              end
+            else
+              call('HDEL', data, ARGV[r])
+            end
+          end
+        end
         -- Fields go in chunks: one HMGET and one HSET per chunk instead of two calls per field.
         local first = 0
         while first < count do
           local size = math.min(500, count - first)
           local fields = {}
           for k = 1, size do
-            fields[k] = ARGV[7 + 2 * (first + k)]
+            fields[k] = ARGV[base - 1 + 2 * (first + k)]
           end
           local current = call('HMGET', data, unpack(fields))
           if apply then
             local writes = {}
             for k = 1, size do
               local index = first + k - 1
-              local value = tonumber(ARGV[8 + 2 * (first + k)]) or 0
+              local value = tonumber(ARGV[base + 2 * (first + k)]) or 0
               if index < increments then
                 value = (tonumber(current[k] or '0') or 0) + value
               end

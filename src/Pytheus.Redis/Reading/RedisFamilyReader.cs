@@ -29,16 +29,25 @@ internal sealed class RedisFamilyReader
         _slotIndex = _slotNames.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
     }
 
-    /// <summary>Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.</summary>
-    public void Register(RedisCell cell)
+    /// <summary>
+    /// Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.
+    /// <paramref name="labelValues"/> are aligned with this reader's family (a cell shared with another family object
+    /// may have been created with the labels in another declaration order).
+    /// </summary>
+    public void Register(RedisCell cell, string[] labelValues)
     {
         lock (_gate)
         {
-            var series = GetOrAddSeries(cell.LabelsText, cell.LabelValues);
+            var series = GetOrAddSeries(cell.LabelsText, labelValues);
             if (series.Cells[cell.Slot] is null)
             {
                 series.Cells[cell.Slot] = cell;
                 series.LocalCells++;
+            }
+            else if (series.Cells[cell.Slot]!.IsRemoved)
+            {
+                // The series was removed and created again: the new cell learns Redis's values from now on.
+                series.Cells[cell.Slot] = cell;
             }
             var key = (byte[])cell.Field!;
             if (!_fields.ContainsKey(key))

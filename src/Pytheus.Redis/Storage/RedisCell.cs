@@ -27,15 +27,15 @@ internal sealed class RedisCell : IValueStore
     private double _known;
     private bool _announced;
     private bool _ownIsSet;
+    private bool _removed;
     private double _ownSetValue;
     private double _ownDelta;
 
-    public RedisCell(string field, string labelsText, string[] labelValues, int slot, RedisFlushLoop? wakeOnChange)
+    public RedisCell(string field, string labelsText, int slot, RedisFlushLoop? wakeOnChange)
     {
         FieldText = field;
         Field = field;
         LabelsText = labelsText;
-        LabelValues = labelValues;
         Slot = slot;
         _wakeOnChange = wakeOnChange;
     }
@@ -55,9 +55,6 @@ internal sealed class RedisCell : IValueStore
     /// <summary>The canonical label text of the series.</summary>
     public string LabelsText { get; }
 
-    /// <summary>The series' label values, aligned with the family's label names.</summary>
-    public string[] LabelValues { get; }
-
     /// <summary>The number's index in the family's value layout.</summary>
     public int Slot { get; }
 
@@ -66,7 +63,24 @@ internal sealed class RedisCell : IValueStore
 
     /// <summary>Whether a change is waiting to be flushed or confirmed (a cheap, racy hint for the status).</summary>
     public bool HasPendingChange =>
-        Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || _inFlight != Change.None;
+        !IsRemoved && (Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || _inFlight != Change.None);
+
+    /// <summary>
+    /// Whether the series was removed (for every process): the cell never sends again, whatever views still holding it
+    /// write, and a new view of the same labels gets a new cell.
+    /// </summary>
+    public bool IsRemoved => Volatile.Read(ref _removed);
+
+    /// <summary>Marks the series removed and drops the change not yet sent: it belonged to the removed series.</summary>
+    public void MarkRemoved()
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _removed, true);
+            Interlocked.Exchange(ref _pendingBits, 0);
+            _pendingIsSet = false;
+        }
+    }
 
     /// <inheritdoc />
     public void Inc(double amount)
@@ -115,6 +129,12 @@ internal sealed class RedisCell : IValueStore
     /// </summary>
     public bool TryDrain(bool whole, out bool isSet, out double value)
     {
+        if (IsRemoved)
+        {
+            isSet = false;
+            value = 0;
+            return false;
+        }
         if (!whole && Volatile.Read(ref _pendingBits) == 0 && !Volatile.Read(ref _pendingIsSet) && _announced)
         {
             // Idle cells cost no lock; a change racing with this check is simply picked up by the next flush.

@@ -16,6 +16,7 @@ internal sealed class RedisFamilyState
     private int _count;
     private int _released;
     private RedisFamilyReader[] _readers = [];
+    private List<string> _removals = [];
 
     public RedisFamilyState(string name, RedisDefinition definition, RedisKey dataKey, RedisKey definitionsKey)
     {
@@ -65,13 +66,13 @@ internal sealed class RedisFamilyState
     }
 
     /// <summary>Returns the cell of <paramref name="field"/>, creating it once; either way one more view holds it.</summary>
-    public RedisCell Hold(string field, string labelsText, string[] labelValues, int slot, RedisFlushLoop? wake)
+    public RedisCell Hold(string field, string labelsText, int slot, RedisFlushLoop? wake)
     {
         lock (_gate)
         {
             if (!_byField.TryGetValue(field, out var cell))
             {
-                cell = new RedisCell(field, labelsText, labelValues, slot, wake);
+                cell = new RedisCell(field, labelsText, slot, wake);
                 _byField.Add(field, cell);
                 if (_count == _cells.Length)
                 {
@@ -101,6 +102,67 @@ internal sealed class RedisFamilyState
                 _released++;
             }
             return cell;
+        }
+    }
+
+    /// <summary>
+    /// Removes series for every process: their cells are detached at once (new views get new cells, starting from
+    /// zero) and the fields' deletion goes with the next batch, before the changes made after it.
+    /// </summary>
+    public void Remove(IEnumerable<string> fields)
+    {
+        lock (_gate)
+        {
+            foreach (var field in fields)
+            {
+                if (_byField.Remove(field, out var cell))
+                {
+                    Detach(cell);
+                }
+                _removals.Add(field);
+            }
+        }
+    }
+
+    /// <summary>Removes every series of the hash for every process (see <see cref="Remove"/>).</summary>
+    public void RemoveAll()
+    {
+        lock (_gate)
+        {
+            foreach (var cell in _byField.Values)
+            {
+                Detach(cell);
+            }
+            _byField.Clear();
+            _removals.Add(RemoveAllMarker);
+        }
+    }
+
+    /// <summary>The removals to send with the next batch (fields, or <see cref="RemoveAllMarker"/>). Flusher only.</summary>
+    public List<string> TakeRemovals()
+    {
+        lock (_gate)
+        {
+            if (_removals.Count == 0)
+            {
+                return _removals;
+            }
+            var taken = _removals;
+            _removals = [];
+            return taken;
+        }
+    }
+
+    /// <summary>Stands for "every number field of the hash" in a batch's removals.</summary>
+    public const string RemoveAllMarker = "*";
+
+    private void Detach(RedisCell cell)
+    {
+        cell.MarkRemoved();
+        if (cell.Holders > 0)
+        {
+            cell.Holders = 0;
+            _released++;
         }
     }
 
