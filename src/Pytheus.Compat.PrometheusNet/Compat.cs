@@ -50,7 +50,7 @@ public static class Compat
             if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
             {
                 var created = new PrometheusNetInternals();
-                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), logger);
+                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), new GaugeModeRules(options.GaugeModes, options.DefaultGaugeMode), logger);
                 bridge = _bridge = new Bridge(backend, registry, created, newBinder, new RegistrySynchronizer(newBinder, registry, logger));
             }
             var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
@@ -76,9 +76,11 @@ public static class Compat
             // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
             var escapedBefore = synchronizer.Escaped;
             synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-            if (made.Count > 0 && synchronizer.Escaped is { } escaped && (escaped.Amount != escapedBefore.Amount || escaped.Observations != escapedBefore.Observations))
+            var escapedNow = synchronizer.Escaped;
+            if (escapedNow != escapedBefore && made.Count > 0)
             {
-                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escaped.Amount - escapedBefore.Amount}, {escaped.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
+                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escapedNow.Amount - escapedBefore.Amount}, " +
+                    $"{escapedNow.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
             }
             var runtime = Installed.Values.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
             var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Pytheus.Backends;
 using Pytheus.Compat.PrometheusNet.Patching;
+using Pytheus.Metrics;
 using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Compat.PrometheusNet;
@@ -25,6 +26,21 @@ public sealed class PatchOptions
     /// an in-process backend, because summing CPU time or memory across processes is meaningless.
     /// </summary>
     public IList<string> LocalMetricPrefixes { get; } = ["process_", "dotnet_", "prometheus_net_", "system_runtime_", "private_internaldiagnostics_"];
+
+    /// <summary>
+    /// The <see cref="GaugeMode"/> of prometheus-net gauges no entry of <see cref="GaugeModes"/> names. Default
+    /// <see cref="GaugeMode.LiveSum"/>: the series look as they did (no added label), and a crashed process's
+    /// in-progress counts leave the shared picture once it is known dead. <see cref="GaugeMode.Shared"/> gives
+    /// pytheus's one shared number. See <c>docs/multiprocess.md</c>.
+    /// </summary>
+    public GaugeMode DefaultGaugeMode { get; set; } = GaugeMode.LiveSum;
+
+    /// <summary>
+    /// Gauge modes by metric name or pattern (<c>*</c> matches any run of characters), e.g.
+    /// <c>["queue_depth"] = GaugeMode.Max</c>, <c>["pool_*"] = GaugeMode.LiveAll</c>. An exact name beats a pattern, a
+    /// longer pattern a shorter one. Metrics kept per process (<see cref="LocalMetricPrefixes"/>) are not affected.
+    /// </summary>
+    public IDictionary<string, GaugeMode> GaugeModes { get; } = new Dictionary<string, GaugeMode>(StringComparer.Ordinal);
 
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

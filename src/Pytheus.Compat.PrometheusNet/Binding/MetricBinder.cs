@@ -38,8 +38,11 @@ internal sealed class MetricBinder
     private readonly IReadOnlyList<string> _localPrefixes;
     private readonly ILogger _logger;
 
-    public MetricBinder(PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, ILogger logger)
+    private readonly GaugeModeRules _gaugeModes;
+
+    public MetricBinder(PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, GaugeModeRules gaugeModes, ILogger logger)
     {
+        _gaugeModes = gaugeModes;
         Internals = internals;
         _backend = backend;
         _localPrefixes = localPrefixes;
@@ -155,12 +158,15 @@ internal sealed class MetricBinder
         var isLocal = _localPrefixes.Any(p => collector.Name.StartsWith(p, StringComparison.Ordinal));
         var backend = isLocal ? _localBackend : _backend;
         var buckets = collector is Prometheus.Histogram histogram ? Internals.BucketsOf(histogram) : null;
+        // prometheus-net has no series limit, so a redirected metric has none either.
+        const int Unlimited = int.MaxValue;
+        var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.ModeOf(collector.Name);
         PyMetric Create(string[] labels, IBackend? over) => collector switch
         {
-            Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
-            Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
-            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend),
-            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend),
+            Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
+            Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, mode: gaugeMode),
+            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
+            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
             _ => throw new NotSupportedException($"Unknown prometheus-net collector type {collector.GetType()}."),
         };
         var binding = new CollectorBinding(collector, Create, Internals.LabelNamesOf(collector), isLocal);

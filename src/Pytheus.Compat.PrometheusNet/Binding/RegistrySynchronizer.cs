@@ -19,8 +19,8 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
     private long _escapedObservations;
 
     /// <summary>
-    /// What was found in prometheus-net's storage and folded into the backend since patching: counter and gauge amounts,
-    /// histogram and summary observations.
+    /// Updates found in prometheus-net's storage and folded into the backend since patching: counter and gauge amounts,
+    /// and histogram and summary observations.
     /// </summary>
     public (double Amount, long Observations) Escaped
     {

@@ -18,5 +18,5 @@ public sealed record MetricSnapshot(string Name, MetricFamily Family, IReadOnlyL
     /// own rendering of <see cref="MetricFamily.UpperBounds"/> (a bridge from another client keeps that client's text,
     /// so that series keep their identity). Null means the format's rendering.
     /// </summary>
-    public IReadOnlyList<string>? BucketLabels { get; init; }
+    internal IReadOnlyList<string>? BucketLabels { get; init; }
 }
