@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Pytheus.Tests.Shared;
 
 namespace Pytheus.Compat.PrometheusNet.Tests.Redis;
@@ -16,15 +15,8 @@ public sealed class RedisMultiProcessTests : IDisposable
     [Fact]
     public async Task Three_patched_processes_share_one_set_of_series_with_exact_totals()
     {
-        var config = Path.Combine(Path.GetTempPath(), $"pytheus-compat-redis-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["host"] = "127.0.0.1", ["port"] = _redis.Port, ["key_prefix"] = "compat" + Guid.NewGuid().ToString("N")[..8], ["flush_interval_ms"] = 100,
-        }));
-        (string, string)[] Environment(string worker) =>
-        [
-            ("PYTHEUS_BACKEND_CLASS", "Pytheus.Backends.Redis.RedisBackend, Pytheus.Redis"), ("PYTHEUS_BACKEND_CONFIG", config), ("WORKER_ID", worker),
-        ];
+        using var config = await WorkerRedisConfig.CreateAsync(_redis, "compat");
+        (string, string)[] Environment(string worker) => config.Environment(("WORKER_ID", worker));
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(i => LegacyWorker.RunAsync(["load", Calls.ToString(CultureInfo.InvariantCulture)], Environment(i.ToString(CultureInfo.InvariantCulture)))));
         var scrape = await LegacyWorker.RunAsync(["scrape"], Environment("scraper"));
@@ -39,7 +31,6 @@ public sealed class RedisMultiProcessTests : IDisposable
         scrape.ShouldContain($"mp_latency_seconds_count {Format(3 * 2 * Calls)}\n");
         // HotLoops.Observe observes i % 10: only the zeros fall in le="0.1".
         scrape.ShouldContain($"mp_latency_seconds_bucket{{le=\"0.1\"}} {Format(3 * 2 * Calls / 10)}\n");
-        File.Delete(config);
     }
 
     private static string Format(double value) => Pytheus.Exposition.PrometheusFloat.Format(value);
