@@ -8,11 +8,13 @@ public sealed class PatchHandle : IDisposable
 {
     private readonly IReadOnlyList<IMethodDetour> _detours;
     private readonly ILogger _logger;
+    private readonly IDisposable? _harvesting;
     private int _undone;
 
-    internal PatchHandle(IReadOnlyList<IMethodDetour> detours, PatchReport report, ILogger logger)
+    internal PatchHandle(IReadOnlyList<IMethodDetour> detours, PatchReport report, ILogger logger, IDisposable? harvesting = null)
     {
         _detours = detours;
+        _harvesting = harvesting;
         Report = report;
         _logger = logger;
     }
@@ -42,6 +44,7 @@ public sealed class PatchHandle : IDisposable
         {
             detour.Dispose();
         }
+        _harvesting?.Dispose();
         Log.Unpatched(_logger);
     }
 }

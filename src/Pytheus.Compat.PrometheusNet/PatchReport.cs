@@ -14,7 +14,13 @@ public sealed class PatchReport
 
     private readonly Func<double> _escaped;
 
-    /// <summary>Number of prometheus-net methods redirected.</summary>
+    /// <summary>The strategy in use: <see cref="PatchStrategy.Detour"/> or <see cref="PatchStrategy.Portable"/>.</summary>
+    public PatchStrategy Strategy { get; internal init; } = PatchStrategy.Detour;
+
+    /// <summary>Why that strategy was chosen (asked for in code or in the environment, or what Auto found).</summary>
+    public string StrategyReason { get; internal init; } = string.Empty;
+
+    /// <summary>Number of prometheus-net methods redirected (0 under the portable strategy).</summary>
     public int RedirectedMethods { get; }
 
     /// <summary>The runtime the patch runs on.</summary>
@@ -32,6 +38,9 @@ public sealed class PatchReport
     /// <summary>Whether any sign of late patching was found.</summary>
     public bool CalledLate => LateSigns.Count > 0;
 
-    /// <summary>Updates found in prometheus-net's own storage (made before the patch or by callers that bypassed it) and folded into the backend so far.</summary>
+    /// <summary>
+    /// Updates found in prometheus-net's own storage (made before the patch or by callers that bypassed it) and folded
+    /// into the backend so far. Always 0 under the portable strategy, where prometheus-net's storage is the source.
+    /// </summary>
     public double EscapedUpdatesFolded => _escaped();
 }

@@ -19,6 +19,7 @@ internal sealed class PrometheusNetInternals
     private readonly FieldInfo _labelSequenceValues;
     private readonly MethodInfo _stringSequenceToArray;
     private readonly FieldInfo _flattenedLabelNames;
+    private readonly FieldInfo _staticLabels;
     private readonly FieldInfo _publish;
     private readonly FieldInfo _families;
     private readonly FieldInfo _familiesLock;
@@ -44,6 +45,7 @@ internal sealed class PrometheusNetInternals
         _labelSequenceValues = Field(_flattenedLabels.PropertyType, "Values");
         _stringSequenceToArray = _labelSequenceValues.FieldType.GetMethod("ToArray", Any, Type.EmptyTypes) ?? throw Missing("StringSequence.ToArray");
         _flattenedLabelNames = Field(typeof(Collector), "FlattenedLabelNames");
+        _staticLabels = Field(typeof(Collector), "StaticLabels");
         _publish = Field(typeof(ChildBase), "_publish");
         _families = Field(typeof(CollectorRegistry), "_families");
         _familiesLock = Field(typeof(CollectorRegistry), "_familiesLock");
@@ -106,6 +108,9 @@ internal sealed class PrometheusNetInternals
     public Collector ParentOf(ChildBase child) => (Collector)_parent.GetValue(child)!;
 
     public string[] LabelNamesOf(Collector collector) => ToArray(_flattenedLabelNames.GetValue(collector)!);
+
+    /// <summary>The values of a collector's static labels (metric, factory and registry ones), which follow the instance labels.</summary>
+    public string[] StaticLabelValuesOf(Collector collector) => ToArray(_labelSequenceValues.GetValue(_staticLabels.GetValue(collector))!);
 
     public string[] LabelValuesOf(ChildBase child) => ToArray(_labelSequenceValues.GetValue(_flattenedLabels.GetValue(child))!);
 

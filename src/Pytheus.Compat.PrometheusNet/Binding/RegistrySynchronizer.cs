@@ -67,7 +67,8 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
         return target;
     }
 
-    private void Register(PyRegistry target, CollectorBinding binding)
+    /// <summary>Registers a bound metric in the Pytheus registry once; a conflict is logged once and the metric left out.</summary>
+    public void Register(PyRegistry target, CollectorBinding binding)
     {
         if (target.Collectors.Contains(binding.Root.Family))
         {
