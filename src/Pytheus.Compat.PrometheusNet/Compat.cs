@@ -18,7 +18,6 @@ public static class Compat
     private static readonly object Gate = new();
     private static PatchHandle? _active;
     private static Bridge? _bridge;
-    private static bool _portableRan;
 
     /// <summary>The active patch, if any.</summary>
     public static PatchHandle? Active => Volatile.Read(ref _active);
@@ -32,7 +31,7 @@ public static class Compat
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The detour strategy was asked for on a runtime, OS or CPU the detour engine does not support; nothing was changed.</exception>
     /// <exception cref="NotSupportedException">The loaded prometheus-net is not the 8.2.1 build this bridge knows; nothing was changed.</exception>
-    /// <exception cref="InvalidOperationException"><c>PYTHEUS_PATCH_STRATEGY</c> holds an unknown value, or the detour is asked for after the portable strategy ran in this process; nothing was changed.</exception>
+    /// <exception cref="InvalidOperationException"><c>PYTHEUS_PATCH_STRATEGY</c> holds an unknown value; nothing was changed.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PatchOptions.HarvestInterval"/> is not positive.</exception>
     public static PatchHandle PatchClient(PatchOptions? options = null)
     {
@@ -46,11 +45,6 @@ public static class Compat
             var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
             // Everything that can refuse (strategy, platform, prometheus-net build, backend configuration) runs before anything changes.
             var (requested, source) = StrategySelection.Requested(options, Environment.GetEnvironmentVariable);
-            if (requested != PatchStrategy.Portable && _portableRan)
-            {
-                // The portable strategy leaves shown (shared) values in prometheus-net's storage, which the detour would fold in again.
-                throw new InvalidOperationException("PatchClient(): the portable strategy already ran in this process, so the detour strategy cannot follow it; keep PatchStrategy.Portable.");
-            }
             var (detourer, reason) = StrategySelection.Resolve(requested, source, options, MethodDetourer.Create);
             Log.StrategyChosen(logger, detourer is null ? "portable" : "detour", reason);
             var handle = detourer is null ? PatchPortable(options, logger, reason) : PatchWithDetours(options, detourer, logger, reason);
@@ -131,7 +125,6 @@ public static class Compat
             portable.Dispose();
             throw;
         }
-        _portableRan = true;
         portable.Start(bridge.Harvester);
         // Values stored before the patch are changes like any other: the first harvest takes them, nothing is late.
         var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => 0)

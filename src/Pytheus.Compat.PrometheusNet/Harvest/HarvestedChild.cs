@@ -31,6 +31,13 @@ internal abstract class HarvestedChild(ChildBase child, string key)
     /// <param name="shared">The backend's values, in the family's value layout.</param>
     public abstract void Show(PyMetric series, IReadOnlyList<double> shared);
 
+    /// <summary>
+    /// When the patch is undone: takes prometheus-net's stored values (resetting them to 0, as the detour strategy leaves
+    /// them) and moves the changes not harvested yet into <paramref name="series"/>. Everything recorded while patched
+    /// stays in the backend, and a later patch with either strategy starts from zero.
+    /// </summary>
+    public abstract void Release(PyMetric series);
+
     /// <summary>The key of a label set.</summary>
     public static string KeyOf(IReadOnlyList<string> labelValues) => string.Join('\u0000', labelValues);
 }

@@ -20,6 +20,8 @@ internal sealed class HarvestedCounter(PrometheusNetInternals internals, Counter
     public override void Show(PyMetric series, IReadOnlyList<double> shared) =>
         Add((PyCounter)series, StoredDouble.ReplaceWithShared(ref internals.CounterValue(child, 0), ref _harvested, shared[0]));
 
+    public override void Release(PyMetric series) => Add((PyCounter)series, StoredDouble.Take(ref internals.CounterValue(child, 0), ref _harvested));
+
     private static void Add(PyCounter series, double change)
     {
         // The last bits of a double sum can round below the previous total: such noise is not an increment.

@@ -84,6 +84,35 @@ internal sealed class HarvestedGauge(PrometheusNetInternals internals, Prometheu
         }
     }
 
+    public override void Release(PyMetric series)
+    {
+        var gauge = (PyGauge)series;
+        ref var cell = ref internals.GaugeValue(child, 0);
+        var value = BitConverter.Int64BitsToDouble(Interlocked.Exchange(ref cell, 0));
+        if (gauge.Family.GaugeMode == GaugeMode.Shared)
+        {
+            var change = StoredDouble.Change(value, _harvested);
+            _harvested = 0;
+            if (change != 0)
+            {
+                gauge.Inc(change);
+            }
+            return;
+        }
+        var own = value;
+        if (_shown is { } shown)
+        {
+            own = BitConverter.DoubleToInt64Bits(value) == BitConverter.DoubleToInt64Bits(shown) ? _own
+                : IsSumming(gauge.Family.GaugeMode) ? _own + StoredDouble.Change(value, shown) : value;
+        }
+        if (!_written || BitConverter.DoubleToInt64Bits(own) != BitConverter.DoubleToInt64Bits(_own))
+        {
+            gauge.Set(own);
+        }
+        // The backend keeps this process's value; prometheus-net's storage starts again from 0.
+        (_own, _shown, _written) = (0, null, true);
+    }
+
     public override void Show(PyMetric series, IReadOnlyList<double> shared)
     {
         var gauge = (PyGauge)series;

@@ -31,7 +31,7 @@ internal sealed class HarvestedHistogram : HarvestedChild
         for (var i = 0; i < _harvested.Length; i++)
         {
             var count = Volatile.Read(ref _internals.HistogramBucket(_child, i));
-            _changes[i] = count - _harvested[i];
+            _changes[i] = Math.Max(count - _harvested[i], 0);
             _harvested[i] = count;
             any |= _changes[i] != 0;
         }
@@ -41,6 +41,22 @@ internal sealed class HarvestedHistogram : HarvestedChild
         if (any || sumChange != 0)
         {
             ((PyHistogram)series).AddBucketCounts(_changes, sumChange);
+        }
+    }
+
+    public override void Release(PyMetric series)
+    {
+        var any = false;
+        for (var i = 0; i < _harvested.Length; i++)
+        {
+            _changes[i] = Interlocked.Exchange(ref _internals.HistogramBucket(_child, i), 0) - _harvested[i];
+            _harvested[i] = 0;
+            any |= _changes[i] != 0;
+        }
+        var sumChange = StoredDouble.Take(ref _internals.HistogramSum(_child, 0), ref _harvestedSum);
+        if (any || sumChange != 0)
+        {
+            ((PyHistogram)series).AddBucketCounts(_changes.Select(c => Math.Max(c, 0)).ToArray(), sumChange);
         }
     }
 

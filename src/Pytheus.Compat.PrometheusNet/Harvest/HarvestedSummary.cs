@@ -45,6 +45,21 @@ internal sealed class HarvestedSummary(PrometheusNetInternals internals, Summary
         Add((PySummary)series, countChange, sumChange);
     }
 
+    public override void Release(PyMetric series)
+    {
+        long count;
+        double sum;
+        lock (internals.SummaryLock.GetValue(child)!)
+        {
+            count = internals.SummaryCount(child, 0);
+            sum = BitConverter.Int64BitsToDouble(internals.SummarySumBits(child, 0));
+            internals.SummaryCount(child, 0) = 0;
+            internals.SummarySumBits(child, 0) = 0;
+        }
+        Add((PySummary)series, count - _harvestedCount, StoredDouble.Change(sum, _harvestedSum));
+        (_harvestedCount, _harvestedSum) = (0, 0);
+    }
+
     private static void Add(PySummary series, long count, double sum)
     {
         if (count > 0 || sum != 0)

@@ -25,7 +25,11 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
     /// A timed harvest. Skipped when a harvest is running (an export harvests anyway), so a slow backend read never
     /// piles up timer callbacks.
     /// </summary>
-    public void HarvestAll(IEnumerable<CollectorRegistry> sources, long restoreShownBefore, bool wait)
+    /// <param name="sources">The registries to harvest.</param>
+    /// <param name="restoreShownBefore">Gauges showing the shared value since before this timestamp get their own value back.</param>
+    /// <param name="wait">Whether to wait for a running harvest (at exit and undo) rather than skip.</param>
+    /// <param name="release">Undo: take the stored values, leaving prometheus-net's storage at 0 (see <see cref="HarvestedChild.Release"/>).</param>
+    public void HarvestAll(IEnumerable<CollectorRegistry> sources, long restoreShownBefore, bool wait, bool release = false)
     {
         if (!_gate.Wait(wait ? Timeout.Infinite : 0))
         {
@@ -35,7 +39,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         {
             foreach (var source in sources)
             {
-                Harvest(source, restoreShownBefore);
+                Harvest(source, restoreShownBefore, release);
             }
         }
         finally
@@ -50,7 +54,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            var harvested = Harvest(source, long.MinValue);
+            var harvested = Harvest(source, long.MinValue, release: false);
             var snapshots = await RegistryCollector.CollectAsync(synchronizer.TargetFor(source), cancel).ConfigureAwait(false);
             Show(harvested, snapshots);
         }
@@ -60,7 +64,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         }
     }
 
-    private List<(CollectorBinding Binding, Dictionary<string, HarvestedChild> Children)> Harvest(CollectorRegistry source, long restoreShownBefore)
+    private List<(CollectorBinding Binding, Dictionary<string, HarvestedChild> Children)> Harvest(CollectorRegistry source, long restoreShownBefore, bool release)
     {
         var target = synchronizer.TargetFor(source);
         var result = new List<(CollectorBinding, Dictionary<string, HarvestedChild>)>();
@@ -78,7 +82,14 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
             foreach (var child in children.Where(_internals.IsPublished))
             {
                 var state = _children.GetValue(child, c => Create(c, createdForRemote: false));
-                state.Harvest(binder.Child(child), restoreShownBefore);
+                if (release)
+                {
+                    state.Release(binder.Child(child));
+                }
+                else
+                {
+                    state.Harvest(binder.Child(child), restoreShownBefore);
+                }
                 byKey[state.Key] = state;
             }
             foreach (var removed in binding.TakeRemoved(children))
@@ -108,7 +119,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
             foreach (var series in snapshot.Series)
             {
                 if (children.GetValueOrDefault(HarvestedChild.KeyOf(series.LabelValues)) is not { } state
-                    && (state = CreateForRemote(binding, series.LabelValues)) is null)
+                    && (state = CreateForRemote(binding, series)) is null)
                 {
                     continue;
                 }
@@ -120,11 +131,17 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
     /// <summary>
     /// A child for a series only other processes wrote, created through prometheus-net's public API and published, so
     /// that its exporter shows it. Null when the series' static label values are not this collector's (another process
-    /// gave the same metric other static labels): this process cannot express it.
+    /// gave the same metric other static labels): this process cannot express it; and when the metric suppresses its
+    /// initial value and the series holds only zeros (nobody updated it: prometheus-net would not show it either).
     /// </summary>
-    private HarvestedChild? CreateForRemote(CollectorBinding binding, IReadOnlyList<string> labelValues)
+    private HarvestedChild? CreateForRemote(CollectorBinding binding, Backends.SeriesSnapshot series)
     {
         var collector = binding.Source;
+        var labelValues = series.LabelValues;
+        if (_internals.SuppressesInitialValue(collector) && series.Values.All(v => v == 0))
+        {
+            return null;
+        }
         var instanceCount = collector.LabelNames.Length;
         var statics = _internals.StaticLabelValuesOf(collector);
         if (labelValues.Count != instanceCount + statics.Length || !labelValues.Skip(instanceCount).SequenceEqual(statics, StringComparer.Ordinal))

@@ -93,7 +93,7 @@ internal sealed class PortablePatch : IDisposable
         {
             registration?.Dispose();
         }
-        HarvestNow(long.MaxValue);
+        HarvestNow(long.MaxValue, release: true);
         lock (HookGate)
         {
             if (ReferenceEquals(_active, this))
@@ -140,7 +140,7 @@ internal sealed class PortablePatch : IDisposable
         HarvestNow(Stopwatch.GetTimestamp() - (long)(_interval.TotalSeconds / 2 * Stopwatch.Frequency), wait: false);
     }
 
-    private void HarvestNow(long restoreShownBefore, bool wait = true)
+    private void HarvestNow(long restoreShownBefore, bool wait = true, bool release = false)
     {
         if (Volatile.Read(ref _harvester) is not { } harvester)
         {
@@ -148,7 +148,7 @@ internal sealed class PortablePatch : IDisposable
         }
         try
         {
-            harvester.HarvestAll(Covered(), restoreShownBefore, wait);
+            harvester.HarvestAll(Covered(), restoreShownBefore, wait, release);
         }
         catch (Exception e)
         {

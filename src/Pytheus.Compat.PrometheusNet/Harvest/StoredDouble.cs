@@ -8,6 +8,14 @@ internal static class StoredDouble
 {
     public static double Read(ref long cell) => BitConverter.Int64BitsToDouble(Volatile.Read(ref cell));
 
+    /// <summary>Takes the stored value and leaves 0, atomically: returns the change since <paramref name="harvested"/>, which becomes 0.</summary>
+    public static double Take(ref long cell, ref double harvested)
+    {
+        var change = Change(BitConverter.Int64BitsToDouble(Interlocked.Exchange(ref cell, 0)), harvested);
+        harvested = 0;
+        return change;
+    }
+
     /// <summary>
     /// The change from <paramref name="harvested"/> to <paramref name="value"/>: a NaN written by the application is
     /// dropped (as the detour strategy drops it), rather than poisoning a shared series.

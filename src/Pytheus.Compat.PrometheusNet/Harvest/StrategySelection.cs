@@ -19,6 +19,11 @@ internal static class StrategySelection
         {
             return (fromCode, "PatchOptions.Strategy");
         }
+        if (options.Detourer is not null)
+        {
+            // A detour engine given in code is a choice made in code.
+            return (PatchStrategy.Detour, "PatchOptions.Detourer");
+        }
         var text = environment(EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -46,8 +51,6 @@ internal static class StrategySelection
                 return (options.Detourer ?? createEngine(), $"detour requested ({source})");
             case PatchStrategy.Portable:
                 return (null, $"portable requested ({source})");
-            case PatchStrategy.Auto when options.Detourer is { } given:
-                return (given, "auto: a detour engine was given in PatchOptions.Detourer");
             case PatchStrategy.Auto:
                 try
                 {

@@ -42,7 +42,7 @@ public sealed class RedisMultiProcessTests : IDisposable
         File.Delete(config);
     }
 
-    private static string Format(double value) => Pytheus.Exposition.PrometheusFloat.Format(value);
+    private static string Format(double value) => ActiveStrategy.Format(value);
 
     public void Dispose() => _redis.Dispose();
 }
