@@ -36,8 +36,8 @@ failed=$(grep -oE 'Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | paste -sd+ - | 
 rm -f "$log"
 
 if [ -x e2e/run.sh ] && [ "$status" -eq 0 ]; then
-  if bash e2e/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
-  if PYTHEUS_PATCH_STRATEGY=portable bash e2e/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  # Both PatchClient strategies on one published app: auto (the detour here) and portable.
+  if E2E_STRATEGIES="auto portable" bash e2e/run.sh; then passed=$((passed + 2)); else failed=$((failed + 1)); status=1; fi
 fi
 
 echo "${passed:-0} passed, ${failed:-0} failed"
