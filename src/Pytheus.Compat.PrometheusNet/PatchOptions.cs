@@ -34,7 +34,8 @@ public sealed class PatchOptions
 
     /// <summary>
     /// How prometheus-net is moved onto Pytheus. Null means the environment variable <c>PYTHEUS_PATCH_STRATEGY</c>
-    /// (<c>auto</c>, <c>detour</c> or <c>portable</c>), and <see cref="PatchStrategy.Auto"/> when it is not set.
+    /// (<c>auto</c>, <c>detour</c> or <c>portable</c>), and <see cref="PatchStrategy.Auto"/> when it is not set — except
+    /// that a <see cref="Detourer"/> given in code means <see cref="PatchStrategy.Detour"/> (code beats environment).
     /// </summary>
     public PatchStrategy? Strategy { get; set; }
 

@@ -3,7 +3,8 @@ using Pytheus.Compat.PrometheusNet.Patching;
 namespace Pytheus.Compat.PrometheusNet.Harvest;
 
 /// <summary>
-/// Picks the strategy: <see cref="PatchOptions.Strategy"/> when set (code beats environment), else
+/// Picks the strategy: <see cref="PatchOptions.Strategy"/> when set, or the detour when a
+/// <see cref="PatchOptions.Detourer"/> is given (code beats environment), else
 /// <c>PYTHEUS_PATCH_STRATEGY</c>, else <see cref="PatchStrategy.Auto"/>; Auto becomes the detour when the engine starts
 /// on this platform and the portable strategy when it refuses (it refuses before writing anything).
 /// </summary>
