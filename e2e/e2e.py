@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -124,6 +125,19 @@ class Run:
             self.answered[(path, status)] += 1
             self.by_instance[(index, path, status)] += 1
             self.log.append((time.time(), index, path, status))
+
+    def start_long_work(self, index, count, ms):
+        """Starts `count` requests to /work that stay in progress for `ms` ms (answers, or errors, are ignored)."""
+        def one():
+            try:
+                get(f"http://127.0.0.1:{self.ports[index]}/work?ms={ms}", timeout=ms / 1000 + 5)
+            except OSError:
+                pass
+        for _ in range(count):
+            threading.Thread(target=one, daemon=True).start()
+
+    def in_progress(self, indexes):
+        return [self.samples(self.scrape(i)).get("legacy_jobs_in_progress") for i in indexes]
 
     # --- checks ----------------------------------------------------------------------------------------------
     def scrape(self, index):
@@ -243,10 +257,16 @@ def main():
         for chunk in range(6):
             run.send([0, 1, 2], rng_requests // 6)
             if chunk == 3:
+                # Three jobs in progress in the victim when it dies: the default gauge mode (livesum) must drop them
+                # once the victim is known dead, instead of showing 3 forever.
+                run.start_long_work(2, 3, 20_000)
+                wait_until(lambda: run.in_progress([0, 1]) == [3, 3], "3 jobs in progress seen by the survivors", seconds=20)
                 victim.send_signal(signal.SIGKILL)
                 victim.wait()
                 killed_at = time.time()
                 run.ports_alive = [0, 1]
+                wait_until(lambda: run.in_progress([0, 1]) == [0, 0], "in-progress gauge back to 0 after the SIGKILL", seconds=30)
+                recovered_after = time.time() - killed_at
         run.send([0, 1], 100)
         time.sleep(FLUSH_MS / 1000 * 3 + HARVEST_S * 2)
         requests, _, _, _ = run.expected()
@@ -267,6 +287,8 @@ def main():
         print(f"  every instance's /metrics and Prometheus (3 targets up, each reporting the global totals) agree exactly")
         print(f"  SIGKILL of one instance mid-load: {answered} answered in all, {shown[0]:.0f} counted by the survivors, "
               f"{lost:.0f} lost (bound: {at_risk} answered by it in its last {window:.1f} s)")
+        print(f"  legacy_jobs_in_progress: 3 jobs of the SIGKILLed instance dropped by the survivors {recovered_after:.1f} s after the kill "
+              f"(liveness timeout: 3 x {FLUSH_MS} ms + 5 s grace)")
         print(f"  duration {time.time() - started:.0f} s")
     finally:
         run.stop_all()

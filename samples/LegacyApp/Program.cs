@@ -29,7 +29,7 @@ app.MapGet("/work", async (int? ms) =>
     using (jobsInProgress.TrackInProgress())
     using (workDuration.NewTimer())
     {
-        await Task.Delay(Math.Clamp(ms ?? 10, 0, 2000));
+        await Task.Delay(Math.Clamp(ms ?? 10, 0, 30_000));
     }
     return "done\n";
 });

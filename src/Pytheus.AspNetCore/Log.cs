@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Meter bridge exporting instrument {Meter}/{Instrument} as '{MetricName}' ({MetricType})")]
     public static partial void MeterInstrumentExported(ILogger logger, string meter, string instrument, string metricName, string metricType);
+
+    [LoggerMessage(12, LogLevel.Warning, "Metrics are served at {Url} beyond loopback without authentication: anyone who can reach this host can read them. Set BasicAuthenticationUserName/Password or bind a private address")]
+    public static partial void MetricServerExposed(ILogger logger, string url);
 }

@@ -93,12 +93,12 @@ public static class Compat
         var lateSigns = LateSigns(detours).ToList();
         // Values prometheus-net stored before the patch belong in the backend too: fold them now.
         synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-        if (synchronizer.EscapedTotal > 0)
+        if (synchronizer.Escaped is { } escaped && (escaped.Amount > 0 || escaped.Observations > 0))
         {
-            lateSigns.Add($"prometheus-net metrics were updated {synchronizer.EscapedTotal} time(s) before the patch (folded into the backend)");
+            lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escaped.Amount}, {escaped.Observations} observation(s); folded into the backend)");
         }
         var runtime = detours.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
-        var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.EscapedTotal)
+        var report = new PatchReport(detours.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped)
         {
             Strategy = PatchStrategy.Detour,
             StrategyReason = reason,
@@ -127,7 +127,7 @@ public static class Compat
         }
         portable.Start(bridge.Harvester);
         // Values stored before the patch are changes like any other: the first harvest takes them, nothing is late.
-        var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => 0)
+        var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => (0, 0))
         {
             Strategy = PatchStrategy.Portable,
             StrategyReason = reason,

@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "PatchClient() was called late: {Detail}. Call it first thing at start-up, before any code using prometheus-net runs, so that no caller is optimized with prometheus-net inlined.")]
     public static partial void CalledLate(ILogger logger, string detail);
 
-    [LoggerMessage(4, LogLevel.Warning, "{Count} update(s) of '{Name}' escaped the redirection (caller compiled before PatchClient()) and were folded into the backend from prometheus-net's own storage")]
-    public static partial void EscapedFolded(ILogger logger, string name, double count);
+    [LoggerMessage(4, LogLevel.Warning, "Updates of '{Name}' escaped the redirection (caller compiled before PatchClient()) and were folded into the backend from prometheus-net's own storage: amount {Amount}, {Observations} observation(s)")]
+    public static partial void EscapedFolded(ILogger logger, string name, double amount, long observations);
 
     [LoggerMessage(5, LogLevel.Error, "prometheus-net metric '{Name}' cannot be exposed by Pytheus: {Reason}")]
     public static partial void CannotExpose(ILogger logger, string name, string reason);

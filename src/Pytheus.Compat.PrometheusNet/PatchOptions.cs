@@ -29,13 +29,12 @@ public sealed class PatchOptions
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>.</summary>
-    public IMethodDetourer? Detourer { get; set; }
+    /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>. Internal: tests swap it.</summary>
+    internal IMethodDetourer? Detourer { get; set; }
 
     /// <summary>
     /// How prometheus-net is moved onto Pytheus. Null means the environment variable <c>PYTHEUS_PATCH_STRATEGY</c>
-    /// (<c>auto</c>, <c>detour</c> or <c>portable</c>), and <see cref="PatchStrategy.Auto"/> when it is not set — except
-    /// that a <see cref="Detourer"/> given in code means <see cref="PatchStrategy.Detour"/> (code beats environment).
+    /// (<c>auto</c>, <c>detour</c> or <c>portable</c>), and <see cref="PatchStrategy.Auto"/> when it is not set.
     /// </summary>
     public PatchStrategy? Strategy { get; set; }
 

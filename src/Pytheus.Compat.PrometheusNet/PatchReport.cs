@@ -3,7 +3,7 @@ namespace Pytheus.Compat.PrometheusNet;
 /// <summary>What <see cref="Compat.PatchClient(PatchOptions?)"/> did and found.</summary>
 public sealed class PatchReport
 {
-    internal PatchReport(int redirectedMethods, string runtime, string prometheusNetVersion, IReadOnlyList<string> lateSigns, Func<double> escaped)
+    internal PatchReport(int redirectedMethods, string runtime, string prometheusNetVersion, IReadOnlyList<string> lateSigns, Func<(double Amount, long Observations)> escaped)
     {
         RedirectedMethods = redirectedMethods;
         Runtime = runtime;
@@ -12,7 +12,7 @@ public sealed class PatchReport
         _escaped = escaped;
     }
 
-    private readonly Func<double> _escaped;
+    private readonly Func<(double Amount, long Observations)> _escaped;
 
     /// <summary>The strategy in use: <see cref="PatchStrategy.Detour"/> or <see cref="PatchStrategy.Portable"/>.</summary>
     public PatchStrategy Strategy { get; internal init; } = PatchStrategy.Detour;
@@ -38,9 +38,19 @@ public sealed class PatchReport
     /// <summary>Whether any sign of late patching was found.</summary>
     public bool CalledLate => LateSigns.Count > 0;
 
+    // Escaped updates are values found in prometheus-net's own storage (written before the patch or by callers that
+    // bypassed it) and folded into the backend so far. Amounts and observation counts are reported apart: they are
+    // different units. Both stay 0 under the portable strategy, where prometheus-net's storage is the source.
+
     /// <summary>
-    /// Updates found in prometheus-net's own storage (made before the patch or by callers that bypassed it) and folded
-    /// into the backend so far. Always 0 under the portable strategy, where prometheus-net's storage is the source.
+    /// The amount folded into counters (their escaped increments) and gauges (the absolute change of each) from values
+    /// prometheus-net stored itself, before the patch or through callers that bypassed it.
     /// </summary>
-    public double EscapedUpdatesFolded => _escaped();
+    public double EscapedAmountFolded => _escaped().Amount;
+
+    /// <summary>
+    /// The number of histogram and summary observations folded into the backend from prometheus-net's own storage,
+    /// before the patch or through callers that bypassed it.
+    /// </summary>
+    public long EscapedObservationsFolded => _escaped().Observations;
 }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pytheus.Metrics;
@@ -11,41 +9,40 @@ namespace Pytheus.Backends.Redis;
 /// <summary>
 /// Multi-process backend: every process writing to one Redis (under one <see cref="RedisBackendOptions.KeyPrefix"/>)
 /// shares one set of series, and a scrape of any process shows the totals of all. Counters, histogram buckets and sums,
-/// summary sums and counts, and gauge <c>Inc</c>/<c>Dec</c> add up across processes; gauge <c>Set</c> is last-writer-wins.
+/// and summary sums and counts add up across processes; a gauge combines the processes' values as its
+/// <see cref="GaugeMode"/> says (each process keeps its own value, and every process announces itself with a heartbeat
+/// so that the <c>Live</c> modes leave out the dead), or — <see cref="GaugeMode.Shared"/> — adds <c>Inc</c>/<c>Dec</c>
+/// up and lets the last <c>Set</c> win.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The application never waits on Redis: <c>Inc</c>/<c>Dec</c>/<c>Set</c>/<c>Observe</c> only change this process's
 /// pending state, which a background flusher sends every <see cref="RedisBackendOptions.FlushInterval"/>, before every
-/// scrape, and on <see cref="Dispose"/>, process exit, SIGTERM and SIGINT. Each metric family's changes travel as one batch with this
-/// process's writer id and a sequence number, applied by a Lua script that skips batches it has already applied — so a
-/// batch whose reply was lost is retried without counting twice. While Redis is unreachable, changes accumulate in
-/// memory (one slot per stored number, not per operation) and are applied when it returns.
+/// scrape, and on <see cref="Dispose"/>, process exit, SIGTERM and SIGINT. Each metric family's changes travel as one
+/// batch with this process's writer id and a sequence number, applied by a Lua script that skips batches it has already
+/// applied — so a batch whose reply was lost is retried without counting twice. While Redis is unreachable or refuses
+/// writes for a while (OOM, READONLY, LOADING...), changes accumulate in memory (one slot per stored number, not per
+/// operation) and are applied when it accepts them. When Redis loses data (restart without persistence, FLUSHALL,
+/// expiry), every living process re-sends what it holds.
 /// </para>
-/// <para>See <c>docs/redis-backend.md</c> for the key schema, the flush protocol and what can be lost.</para>
+/// <para>See <c>docs/redis-backend.md</c> for the key schema, the flush protocol and what can be lost, and
+/// <c>docs/multiprocess.md</c> for gauge modes, liveness, removal and series limits.</para>
 /// </remarks>
-public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDisposable
+public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, IDisposable, IAsyncDisposable
 {
-    private static readonly TimeSpan ImmediateModeRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ShutdownRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly RedisBackendOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly bool _ownsConnection;
-    private readonly Task<IConnectionMultiplexer> _connection;
-    private readonly ConcurrentDictionary<string, RedisFamilyState> _families = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<MetricFamily, RedisFamilyReader> _readers = new(ReferenceEqualityComparer.Instance);
-    private readonly SemaphoreSlim _flushGate = new(1, 1);
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly int _ttlSeconds;
-    private readonly Task _flusher;
-    private readonly PosixSignalRegistration?[] _signals;
-    private int _wakeRequested;
+    private readonly RedisConnection _connection;
+    private readonly RedisFamilies _families;
+    private readonly RedisBackendStats _stats;
+    private readonly RedisBatchProtocol _protocol;
+    private readonly RedisFlushLoop _flushLoop;
+    private readonly RedisScraper _scraper;
+    private readonly RedisShutdownHooks _hooks;
+    private readonly PerWriterGauges _perWriter;
     private int _disposed;
-    private bool _failing;
-    private long _failedAttempts;
-    private long _lastSuccessTimestamp;
 
     /// <summary>
     /// Creates the backend from a configuration: pytheus's keys <c>host</c>, <c>port</c>, <c>db</c>, <c>password</c>,
@@ -67,26 +64,23 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         var configuration = options.Validate();
         _options = options;
         _logger = options.LoggerFactory?.CreateLogger<RedisBackend>() ?? (ILogger)NullLogger.Instance;
-        _time = options.TimeProvider ?? TimeProvider.System;
-        _ttlSeconds = (int)Math.Ceiling(options.ExpireKeyTime.TotalSeconds);
+        var time = options.TimeProvider ?? TimeProvider.System;
         KeyPrefix = options.KeyPrefix;
         WriterId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        _lastSuccessTimestamp = _time.GetTimestamp();
-        if (options.Connection is { } existing)
-        {
-            _connection = Task.FromResult(existing);
-        }
-        else
-        {
-            _ownsConnection = true;
-            _connection = ConnectAsync(configuration);
-        }
+        _stats = new RedisBackendStats(time);
+        _connection = new RedisConnection(options, configuration, _logger);
+        _families = new RedisFamilies(KeyPrefix);
+        _protocol = new RedisBatchProtocol(_families, _connection, _stats, _logger, time, WriterId, options.ExpireKeyTime);
+        _flushLoop = new RedisFlushLoop(_protocol, _stats, time, options.FlushInterval);
+        _scraper = new RedisScraper(_families, _protocol, _connection, options);
+        _perWriter = new PerWriterGauges(_connection, KeyPrefix, WriterId,
+            new LivenessSettings(options.LivenessTimeout, options.DeadWriterRetention, options.ExpireKeyTime, options.HeartbeatPeriod),
+            immediate: options.FlushInterval == TimeSpan.Zero, onDataLoss: _stats.DataLost, _logger);
         Metrics = new RedisBackendMetrics(this);
         Log.Started(_logger, WriterId, KeyPrefix, options.FlushInterval.TotalMilliseconds);
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-        // Without a host that handles them, SIGTERM and SIGINT end a .NET process without raising ProcessExit.
-        _signals = [RegisterSignal(PosixSignal.SIGTERM), RegisterSignal(PosixSignal.SIGINT)];
-        _flusher = Task.Run(FlushLoopAsync);
+        _hooks = new RedisShutdownHooks(Dispose, OnTerminationSignal);
+        _flushLoop.Start();
+        _perWriter.Start();
     }
 
     /// <summary>The namespace of this backend's keys.</summary>
@@ -96,51 +90,128 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
     public string WriterId { get; }
 
     /// <summary>
-    /// The backend's own metrics (flushes, flush failures, dropped changes, pending series, seconds since the last
-    /// successful flush), in this process's memory. Register them where you want them:
-    /// <c>registry.Register(backend.Metrics)</c>.
+    /// The backend's own metrics (flushes, flush failures, dropped changes, data-loss re-sends, definition conflicts,
+    /// pending series, seconds since the last successful flush), in this process's memory. Register them where you want
+    /// them: <c>registry.Register(backend.Metrics)</c>.
     /// </summary>
     public RedisBackendMetrics Metrics { get; }
 
+    /// <summary>A snapshot of the backend's health: connection, pending work, counters and the last error.</summary>
+    public RedisBackendStatus Status => new()
+    {
+        IsConnected = _connection.IsConnected,
+        PendingSeries = PendingSeries(),
+        SecondsSinceLastSuccessfulFlush = _stats.SecondsSinceLastSuccess,
+        Flushes = _stats.Flushes,
+        FlushFailures = _stats.FlushFailures,
+        DroppedChanges = _stats.DroppedChanges,
+        DataLossResends = _stats.DataLossResends,
+        DefinitionConflicts = _stats.DefinitionConflicts,
+        LastError = _stats.LastError,
+    };
+
     /// <summary>Test hook: called after Redis applied a batch; returning true makes the client act as if the reply was lost.</summary>
-    internal Func<string, long, bool>? LoseReplyAfterApply { get; set; }
+    internal Func<string, long, bool>? LoseReplyAfterApply
+    {
+        get => _protocol.LoseReplyAfterApply;
+        set => _protocol.LoseReplyAfterApply = value;
+    }
+
+    /// <summary>The most flushes or scrapes ever seen running at once (tests: must stay 1).</summary>
+    internal int PeakConcurrentFlushes => _protocol.PeakConcurrentRuns;
+
+    internal RedisFamilies Families => _families;
+
+    /// <summary>The writers sharing this key prefix and their liveness deadlines, as last seen.</summary>
+    internal WriterSet Writers => _perWriter.Writers;
+
+    /// <summary>Dead writers whose per-writer data this backend removed.</summary>
+    internal long CleanedWriters => _perWriter.CleanedWriters;
 
     /// <inheritdoc />
     public IValueStore CreateStore(ValueDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        var family = descriptor.Family;
-        var state = _families.GetOrAdd(family.Name, name => new RedisFamilyState(
-            name, RedisKeySchema.DataKey(KeyPrefix, name), RedisKeySchema.SequenceKey(KeyPrefix, name, WriterId)));
+        if (PerWriterGauges.Handles(descriptor.Family))
+        {
+            return _perWriter.CreateStore(descriptor);
+        }
+        var binding = _families.Bind(descriptor.Family);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
-        var labelsText = RedisKeySchema.EncodeLabels(family.LabelNames, labelValues);
-        var slot = RedisKeySchema.SlotNames(family)[descriptor.Index];
-        var wake = _options.FlushInterval == TimeSpan.Zero ? this : null;
-        var cell = new RedisCell(family, descriptor.Index, $"{slot}{RedisKeySchema.SlotSeparator}{labelsText}", labelsText, labelValues, wake);
-        state.AddCell(cell);
-        _readers.GetOrAdd(family, f => new RedisFamilyReader(f)).Register(cell);
+        var labelsText = binding.EncodeLabels(labelValues);
+        var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
+        var cell = binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
+        binding.Reader.Register(cell, labelValues);
         return cell;
     }
 
-    /// <summary>
-    /// Sends every pending change now and waits for Redis to confirm it.
-    /// </summary>
-    /// <exception cref="RedisException">Redis could not be reached or failed; the changes stay pending and are retried.</exception>
+    /// <inheritdoc />
+    /// <remarks>
+    /// The series' cells are freed once their last changes are confirmed (the series stays in Redis: removal across
+    /// processes is not part of this backend yet). Views the application kept can still write; what they write after
+    /// the cells are freed is not sent.
+    /// </remarks>
+    public void ReleaseSeries(MetricFamily family, IReadOnlyList<string> labelValues)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(labelValues);
+        if (PerWriterGauges.Handles(family))
+        {
+            // RemoveSeries already forgot the per-writer cell.
+            return;
+        }
+        var binding = _families.Bind(family);
+        var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
+        foreach (var slot in binding.SlotNames)
+        {
+            binding.State.Release(RedisKeySchema.Field(slot, labelsText));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The series' fields are deleted at this process's next flush, in the same atomic batch as — and before — the
+    /// changes made after the removal; changes this process made before it and had not sent are dropped with the series.
+    /// Per-writer gauges (every mode but <see cref="GaugeMode.Shared"/>): the series is deleted from every writer's hash.
+    /// </remarks>
+    public void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(labelValues);
+        if (PerWriterGauges.Handles(family))
+        {
+            _perWriter.Remove(family, labelValues);
+            return;
+        }
+        var binding = _families.Bind(family);
+        var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
+        binding.State.Remove(binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        _flushLoop.RequestFlushIfImmediate();
+    }
+
+    /// <inheritdoc />
+    public void RemoveAllSeries(MetricFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        if (PerWriterGauges.Handles(family))
+        {
+            _perWriter.RemoveAll(family);
+            return;
+        }
+        _families.Bind(family).State.RemoveAll();
+        _flushLoop.RequestFlushIfImmediate();
+    }
+
+    /// <summary>Sends every pending change now and waits for Redis to confirm it; also checks idle families for data loss.</summary>
+    /// <exception cref="RedisException">Redis could not be reached or refused; the changes stay pending and are retried.</exception>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var failure = await _protocol.RunAsync(t => _protocol.FlushAsync(checkIdle: true, t), cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            var failure = await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                throw failure as RedisException ?? new RedisException($"Redis flush failed: {failure.Message}", failure);
-            }
+            throw failure as RedisException ?? new RedisException($"Redis flush failed: {failure.Message}", failure);
         }
-        finally
-        {
-            _flushGate.Release();
-        }
+        await _perWriter.FlushNowAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -152,396 +223,114 @@ public sealed class RedisBackend : ICollectingBackend, IDisposable, IAsyncDispos
         IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(families);
+        var perWriter = families.Where(PerWriterGauges.Handles).ToList();
+        if (perWriter.Count == 0)
+        {
+            return await _scraper.CollectAsync(families, cancellationToken).ConfigureAwait(false);
+        }
+        var shared = families.Where(f => !PerWriterGauges.Handles(f)).ToList();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ScrapeTimeout);
+        var sharedRead = shared.Count == 0 ? Task.FromResult<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>>([]) : _scraper.CollectAsync(shared, cancellationToken);
+        SeriesSnapshot[][] perWriterSeries;
         try
         {
-            await _flushGate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            perWriterSeries = await _perWriter.CollectAsync(perWriter, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"Redis scrape timed out after {_options.ScrapeTimeout.TotalMilliseconds} ms waiting for a flush in progress.");
+            throw new TimeoutException($"Redis scrape timed out after {_options.ScrapeTimeout.TotalMilliseconds} ms.");
         }
-        try
+        var sharedSeries = await sharedRead.ConfigureAwait(false);
+        var result = new IReadOnlyList<SeriesSnapshot>[families.Count];
+        for (int i = 0, nextShared = 0, nextPerWriter = 0; i < families.Count; i++)
         {
-            var database = await GetDatabaseAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
-            if (_families.Values.Any(f => f.Unacknowledged is not null))
-            {
-                // Batches left unconfirmed by an earlier failure go first, so that this scrape's flush carries the
-                // changes waiting behind them (read-your-writes). Failures show up in the pipeline below.
-                await FlushCoreAsync(timeout.Token).ConfigureAwait(false);
-            }
-            // Commands issued back to back without awaiting go out pipelined on the multiplexer's connection: one round trip.
-            // (Not an IBatch: StackExchange.Redis re-sends a script after NOSCRIPT, which a batch already executed cannot.)
-            var pipeline = database;
-            var flushes = SendBatches(pipeline);
-            var reads = new Task<HashEntry[]>[families.Count];
-            for (var i = 0; i < families.Count; i++)
-            {
-                var key = RedisKeySchema.DataKey(KeyPrefix, families[i].Name);
-                reads[i] = pipeline.HashGetAllAsync(key);
-                _ = pipeline.KeyExpireAsync(key, _options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
-            }
-            try
-            {
-                await Task.WhenAll(reads).WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Redis scrape timed out after {_options.ScrapeTimeout.TotalMilliseconds} ms.");
-            }
-            finally
-            {
-                // Settle the flush outcomes before releasing the gate, whatever happened to the reads.
-                await SettleAsync(flushes).ConfigureAwait(false);
-            }
-            var result = new IReadOnlyList<SeriesSnapshot>[families.Count];
-            for (var i = 0; i < families.Count; i++)
-            {
-                result[i] = ReadFamily(families[i], reads[i].Result);
-            }
-            return result;
+            result[i] = PerWriterGauges.Handles(families[i]) ? perWriterSeries[nextPerWriter++] : sharedSeries[nextShared++];
         }
-        finally
-        {
-            _flushGate.Release();
-        }
+        return result;
     }
 
     /// <summary>Flushes what is pending (waiting at most <see cref="RedisBackendOptions.ShutdownTimeout"/>) and closes the connection if the backend opened it.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
+            // The final flush runs on the thread pool; this thread only waits, bounded, so no context can deadlock it.
+            Task.Run(ShutdownAsync).Wait();
         }
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        DisposeSignals();
-        _stopping.Cancel();
-        // The final flush runs on the thread pool; this thread only waits, bounded, so no context can deadlock it.
-        Task.Run(ShutdownAsync).Wait();
     }
 
     /// <inheritdoc cref="Dispose"/>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
-        }
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        DisposeSignals();
-        _stopping.Cancel();
-        await ShutdownAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Number of series with a change not yet confirmed by Redis.</summary>
-    internal int PendingSeries() =>
-        _families.Values.Sum(f => f.Cells.Where(c => c.HasPendingChange).Select(c => c.LabelsText).Distinct(StringComparer.Ordinal).Count());
-
-    /// <summary>Seconds since the last flush that left nothing unconfirmed.</summary>
-    internal double SecondsSinceLastSuccessfulFlush() =>
-        _time.GetElapsedTime(Interlocked.Read(ref _lastSuccessTimestamp)).TotalSeconds;
-
-    /// <summary>Wakes the flusher (flush interval zero). Allocation-free; at most one wake-up is outstanding.</summary>
-    internal void RequestFlush()
-    {
-        if (Volatile.Read(ref _wakeRequested) == 0 && Interlocked.Exchange(ref _wakeRequested, 1) == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
-            {
-                // Already awake, or shut down: nothing to do.
-            }
-        }
-    }
-
-    private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
-    {
-        try
-        {
-            return await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisException or System.Net.Sockets.SocketException or ArgumentException)
-        {
-            Log.ConnectFailed(_logger, e);
-            throw;
-        }
-    }
-
-    private async Task<IDatabase> GetDatabaseAsync(CancellationToken timeout, CancellationToken caller)
-    {
-        try
-        {
-            var connection = await _connection.WaitAsync(timeout).ConfigureAwait(false);
-            return connection.GetDatabase(_options.Database);
-        }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-        {
-            throw new TimeoutException($"Redis connection not established within {_options.ScrapeTimeout.TotalMilliseconds} ms.");
-        }
-    }
-
-    private async Task FlushLoopAsync()
-    {
-        var token = _stopping.Token;
-        var immediate = _options.FlushInterval == TimeSpan.Zero;
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                if (immediate)
-                {
-                    await _wake.WaitAsync(_failing ? ImmediateModeRetryDelay : Timeout.InfiniteTimeSpan, token).ConfigureAwait(false);
-                    Volatile.Write(ref _wakeRequested, 0);
-                }
-                else
-                {
-                    await Task.Delay(_options.FlushInterval, _time, token).ConfigureAwait(false);
-                }
-                await _flushGate.WaitAsync(token).ConfigureAwait(false);
-                try
-                {
-                    await FlushCoreAsync(token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _flushGate.Release();
-                }
-                if (immediate && _failing)
-                {
-                    await Task.Delay(ImmediateModeRetryDelay, _time, token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Sends the pending batches and settles them; when some were retries of unconfirmed batches, a second round sends the
-    /// changes that waited behind them. Returns the failure, if any batch is left unconfirmed. Caller holds the gate.
-    /// </summary>
-    private async Task<Exception?> FlushCoreAsync(CancellationToken cancellationToken)
-    {
-        IDatabase database;
-        try
-        {
-            database = (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase(_options.Database);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            RecordFailure(e);
-            return e;
-        }
-        for (var round = 0; ; round++)
-        {
-            var flushes = SendBatches(database);
-            if (flushes.Count == 0)
-            {
-                if (!_failing)
-                {
-                    Interlocked.Exchange(ref _lastSuccessTimestamp, _time.GetTimestamp());
-                }
-                return null;
-            }
-            var failure = await SettleAsync(flushes).ConfigureAwait(false);
-            if (failure is not null || round == 1 || !flushes.Any(f => f.Batch.Attempts > 1))
-            {
-                return failure;
-            }
-        }
-    }
-
-    private List<(RedisBatch Batch, Task<RedisResult> Reply)> SendBatches(IDatabaseAsync pipeline)
-    {
-        var sent = new List<(RedisBatch, Task<RedisResult>)>();
-        foreach (var family in _families.Values)
-        {
-            if (family.NextBatch(_ttlSeconds) is { } batch)
-            {
-                batch.Attempts++;
-                sent.Add((batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.Arguments)));
-            }
-        }
-        return sent;
-    }
-
-    /// <summary>Waits for every batch's reply and acknowledges, keeps (for retry) or drops each. Returns the first failure.</summary>
-    private async Task<Exception?> SettleAsync(List<(RedisBatch Batch, Task<RedisResult> Reply)> flushes)
-    {
-        Exception? failure = null;
-        foreach (var (batch, reply) in flushes)
-        {
-            try
-            {
-                var result = await reply.ConfigureAwait(false);
-                if (LoseReplyAfterApply?.Invoke(batch.Family.Name, batch.Sequence) == true)
-                {
-                    throw new RedisTimeoutException("Test hook: the reply of an applied batch was lost.", CommandStatus.Sent);
-                }
-                var values = (RedisResult[])result!;
-                for (var i = 0; i < batch.Cells.Length; i++)
-                {
-                    batch.Cells[i].Acknowledge(RedisKeySchema.ParseNumber((RedisValue)values[i + 1]));
-                }
-                batch.Family.Unacknowledged = null;
-            }
-            catch (RedisServerException e) when (IsPermanent(e))
-            {
-                foreach (var cell in batch.Cells)
-                {
-                    cell.Abandon();
-                }
-                batch.Family.Unacknowledged = null;
-                Metrics.DroppedChanges.Inc(batch.Cells.Length);
-                Log.BatchDropped(_logger, e, batch.Family.Name, batch.Cells.Length);
-            }
-            catch (Exception e)
-            {
-                // Connection lost, timeout, Redis loading or read-only...: the batch may or may not have been applied.
-                // It stays unacknowledged and is resent unchanged; its sequence number makes a second application a no-op.
-                failure ??= e;
-            }
-        }
-        if (failure is not null)
-        {
-            RecordFailure(failure);
-        }
-        else
-        {
-            Interlocked.Exchange(ref _lastSuccessTimestamp, _time.GetTimestamp());
-            if (flushes.Count > 0)
-            {
-                Metrics.Flushes.Inc();
-            }
-            if (_failing)
-            {
-                _failing = false;
-                Log.FlushRecovered(_logger, Interlocked.Exchange(ref _failedAttempts, 0));
-            }
-        }
-        return failure;
-    }
-
-    private void RecordFailure(Exception e)
-    {
-        Metrics.FlushFailures.Inc();
-        Interlocked.Increment(ref _failedAttempts);
-        Log.FlushAttemptFailed(_logger, e);
-        if (!_failing)
-        {
-            _failing = true;
-            Log.FlushFailing(_logger, e, PendingSeries());
-        }
-    }
-
-    private static bool IsPermanent(RedisServerException e) =>
-        e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal)
-        || (e.Message.Contains("script", StringComparison.OrdinalIgnoreCase) && !e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal)
-            && !e.Message.StartsWith("BUSY", StringComparison.Ordinal));
-
-    private SeriesSnapshot[] ReadFamily(MetricFamily family, HashEntry[] entries) =>
-        _readers.GetOrAdd(family, f => new RedisFamilyReader(f)).Read(entries);
-
-    private async Task ShutdownAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        var budget = _options.ShutdownTimeout;
-        try
-        {
-            await _flusher.WaitAsync(budget).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            // The loop is stopping; the final flush below still runs within the remaining budget.
-        }
-        var failure = await FlushWithinAsync(Remaining(deadline, budget)).ConfigureAwait(false);
-        var pending = PendingSeries();
-        if (pending > 0)
-        {
-            Log.ShutdownIncomplete(_logger, failure, pending);
-        }
-        if (_ownsConnection && _connection.IsCompletedSuccessfully)
-        {
-            await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-            _connection.Result.Dispose();
+            await ShutdownAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Flushes, retrying what stays unconfirmed, until everything is confirmed or <paramref name="budget"/> is spent.</summary>
-    private async Task<Exception?> FlushWithinAsync(TimeSpan budget)
+    internal Task<Exception?> FlushWithinAsync(TimeSpan budget) => _protocol.RunBoundedAsync(async token =>
     {
-        Exception? failure = null;
-        using var limit = new CancellationTokenSource(budget);
-        try
+        while (true)
         {
-            await _flushGate.WaitAsync(limit.Token).ConfigureAwait(false);
+            var failure = await _protocol.FlushAsync(checkIdle: false, token).ConfigureAwait(false);
+            if (failure is null || !_protocol.HasUnacknowledged || token.IsCancellationRequested)
+            {
+                return failure;
+            }
             try
             {
-                while (true)
-                {
-                    failure = await FlushCoreAsync(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
-                    if (failure is null || !_families.Values.Any(f => f.Unacknowledged is not null))
-                    {
-                        return failure;
-                    }
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token).ConfigureAwait(false);
-                }
+                await Task.Delay(ShutdownRetryDelay, token).ConfigureAwait(false);
             }
-            finally
+            catch (OperationCanceledException)
             {
-                _flushGate.Release();
+                return failure;
             }
         }
-        catch (OperationCanceledException e)
-        {
-            return failure ?? e;
-        }
-    }
+    }, budget);
 
-    private PosixSignalRegistration? RegisterSignal(PosixSignal signal)
+    private async Task ShutdownAsync()
     {
-        try
+        _hooks.Dispose();
+        var elapsed = Stopwatch.StartNew();
+        var budget = _options.ShutdownTimeout;
+        await _flushLoop.StopAsync(budget).ConfigureAwait(false);
+        var left = budget - elapsed.Elapsed;
+        var failure = await FlushWithinAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
+        left = budget - elapsed.Elapsed;
+        await _perWriter.ShutdownAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
+        var pending = _families.PendingSeries();
+        if (pending > 0)
         {
-            return PosixSignalRegistration.Create(signal, OnTerminationSignal);
+            Log.ShutdownIncomplete(_logger, failure, pending);
         }
-        catch (Exception e) when (e is PlatformNotSupportedException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        await _connection.CloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>
     /// Flushes (without disposing) when the process is asked to stop: if nobody cancels the signal the process ends right
     /// after its handlers, and if a host does (to shut down gracefully), the backend keeps working until its disposal.
     /// </summary>
-    private void OnTerminationSignal(PosixSignalContext context)
+    private void OnTerminationSignal()
     {
         if (Volatile.Read(ref _disposed) == 0)
         {
-            Task.Run(() => FlushWithinAsync(_options.ShutdownTimeout)).Wait();
+            Task.Run(async () =>
+            {
+                await FlushWithinAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+                try
+                {
+                    await _perWriter.FlushNowAsync(CancellationToken.None).WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+                {
+                    // Kept pending; the application is stopping anyway.
+                }
+            }).Wait();
         }
     }
 
-    private void DisposeSignals()
-    {
-        foreach (var registration in _signals)
-        {
-            registration?.Dispose();
-        }
-    }
-
-    private static TimeSpan Remaining(Stopwatch elapsed, TimeSpan budget)
-    {
-        var left = budget - elapsed.Elapsed;
-        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
-    }
-
-    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
+    /// <summary>Series (shared) and per-writer gauge values with a change not yet confirmed by Redis.</summary>
+    private int PendingSeries() => _families.PendingSeries() + _perWriter.PendingCells();
 }

@@ -13,7 +13,7 @@ public sealed class RedisBackendOptions
     public static readonly IReadOnlyList<string> ConfigKeys =
     [
         "host", "port", "db", "password", "expire_key_time", "key_prefix", "connection_string", "flush_interval_ms",
-        "shutdown_timeout_ms", "scrape_timeout_ms",
+        "shutdown_timeout_ms", "scrape_timeout_ms", "liveness_grace_ms", "dead_writer_retention_ms",
     ];
 
     /// <summary>Redis host when no <see cref="ConnectionString"/> is given. Config key <c>host</c>.</summary>
@@ -59,6 +59,36 @@ public sealed class RedisBackendOptions
     /// <summary>How long a scrape waits for Redis before failing. Config key <c>scrape_timeout_ms</c>; default 5 s.</summary>
     public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Added to three heartbeat periods to make the liveness timeout: a writer (process) silent for longer is dead,
+    /// and the <c>Live</c> gauge modes leave it out. The heartbeat period is the flush interval (1 s when that is
+    /// zero), so the default timeout is 3 × 1 s + 5 s = 8 s. Config key <c>liveness_grace_ms</c>; default 5 s.
+    /// </summary>
+    public TimeSpan LivenessGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a dead writer's per-writer gauge values stay — shown by the non-live modes (<c>sum</c>, <c>all</c>,
+    /// <c>min</c>, <c>max</c>, <c>mostrecent</c>) — before the first survivor to notice removes them. Config key
+    /// <c>dead_writer_retention_ms</c>; default 10 minutes.
+    /// </summary>
+    public TimeSpan DeadWriterRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The silence after which a writer is dead: three heartbeat periods plus <see cref="LivenessGrace"/>.</summary>
+    public TimeSpan LivenessTimeout => 3 * HeartbeatPeriod + LivenessGrace;
+
+    /// <summary>
+    /// How often a writer announces itself: every flush interval (once a second when flushes are immediate), and at
+    /// least three times per <see cref="ExpireKeyTime"/> so that a living writer's keys never expire.
+    /// </summary>
+    internal TimeSpan HeartbeatPeriod
+    {
+        get
+        {
+            var period = FlushInterval > TimeSpan.Zero ? FlushInterval : TimeSpan.FromSeconds(1);
+            return period < ExpireKeyTime / 3 ? period : ExpireKeyTime / 3;
+        }
+    }
+
     /// <summary>Where the backend logs (connection trouble, recovery, dropped batches). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -83,6 +113,8 @@ public sealed class RedisBackendOptions
             FlushInterval = TimeSpan.FromMilliseconds(InRange(config, "flush_interval_ms", config.GetInt64("flush_interval_ms", 1000), 0, int.MaxValue)),
             ShutdownTimeout = TimeSpan.FromMilliseconds(InRange(config, "shutdown_timeout_ms", config.GetInt64("shutdown_timeout_ms", 5000), 0, int.MaxValue)),
             ScrapeTimeout = TimeSpan.FromMilliseconds(InRange(config, "scrape_timeout_ms", config.GetInt64("scrape_timeout_ms", 5000), 1, int.MaxValue)),
+            LivenessGrace = TimeSpan.FromMilliseconds(InRange(config, "liveness_grace_ms", config.GetInt64("liveness_grace_ms", 5000), 0, int.MaxValue)),
+            DeadWriterRetention = TimeSpan.FromMilliseconds(InRange(config, "dead_writer_retention_ms", config.GetInt64("dead_writer_retention_ms", 600_000), 0, int.MaxValue)),
         };
         if (options.ConnectionString is not null && (config.Contains("host") || config.Contains("port")))
         {
@@ -101,10 +133,11 @@ public sealed class RedisBackendOptions
             throw new InvalidBackendConfigException(
                 $"Backend config key '{prefixName}' must be a non-empty string without '{{' or '}}', got \"{KeyPrefix}\".");
         }
-        if (ExpireKeyTime < TimeSpan.FromSeconds(1) || FlushInterval < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || ScrapeTimeout <= TimeSpan.Zero)
+        if (ExpireKeyTime < TimeSpan.FromSeconds(1) || FlushInterval < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || ScrapeTimeout <= TimeSpan.Zero
+            || LivenessGrace < TimeSpan.Zero || DeadWriterRetention < TimeSpan.Zero)
         {
             throw new InvalidBackendConfigException(
-                $"Redis backend options out of range: {nameof(ExpireKeyTime)} must be at least 1 s, intervals and timeouts not negative.");
+                $"Redis backend options out of range: {nameof(ExpireKeyTime)} must be at least 1 s, intervals, grace, retention and timeouts not negative.");
         }
         ConfigurationOptions configuration;
         if (ConnectionString is not null)

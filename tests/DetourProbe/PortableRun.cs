@@ -13,7 +13,7 @@ namespace DetourProbe;
 /// </summary>
 internal static class PortableRun
 {
-    private static int s_failures;
+    private static int _failures;
 
     public static int Run(CollectorRegistry registry, Counter.Child child, Gauge.Child gauge, Histogram.Child histogram, int scale)
     {
@@ -48,8 +48,8 @@ internal static class PortableRun
         Check("backend gauge", Sample(text, "probe_gauge{l=\"a\"}"), Format(scale - 1));
         Compat.UnpatchClient();
 
-        Console.WriteLine(s_failures == 0 ? "ALL PASSED" : $"{s_failures} FAILED");
-        return s_failures == 0 ? 0 : 1;
+        Console.WriteLine(_failures == 0 ? "ALL PASSED" : $"{_failures} FAILED");
+        return _failures == 0 ? 0 : 1;
     }
 
     private static string Export(CollectorRegistry registry)
@@ -67,7 +67,7 @@ internal static class PortableRun
     private static void Check<T>(string name, T actual, T expected)
     {
         var ok = EqualityComparer<T>.Default.Equals(actual, expected);
-        s_failures += ok ? 0 : 1;
+        _failures += ok ? 0 : 1;
         Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: {actual} (expected {expected})");
     }
 }

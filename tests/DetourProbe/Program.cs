@@ -18,7 +18,7 @@ public static class Program
     private static readonly MethodInfo HistogramObserveCore = typeof(Histogram.Child).GetMethod(
         "ObserveInternal", BindingFlags.NonPublic | BindingFlags.Instance, [typeof(double), typeof(long), typeof(Exemplar)])!;
 
-    private static int s_failures;
+    private static int _failures;
 
     public static int Main(string[] args)
     {
@@ -102,8 +102,8 @@ public static class Program
         Check("prometheus values never moved", Values(child, gaugeChild, histogramChild, plainCounter, plainGauge, plainHistogram), before);
         Console.WriteLine($"DIAG tier-up Counter+Child.Inc substituted compilations {counterDetour.Diagnostics.SubstitutedCompilations}");
         Console.WriteLine($"DIAG tier-up Gauge+Child.Set substituted compilations {gaugeDetour.Diagnostics.SubstitutedCompilations}");
-        Console.WriteLine(s_failures == 0 ? "ALL PASSED" : $"{s_failures} FAILED");
-        return s_failures == 0 ? 0 : 1;
+        Console.WriteLine(_failures == 0 ? "ALL PASSED" : $"{_failures} FAILED");
+        return _failures == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -122,8 +122,8 @@ public static class Program
         Console.WriteLine($"DIAG {detour.Target.Name} {detour.Diagnostics}");
         var tooLate = detour.Diagnostics.PreexistingOptimizedBody || detour.Diagnostics.TieredCompilationDisabled;
         Check("late: reported as too late", tooLate, true);
-        Console.WriteLine(s_failures == 0 ? "ALL PASSED" : $"{s_failures} FAILED");
-        return s_failures == 0 ? 0 : 1;
+        Console.WriteLine(_failures == 0 ? "ALL PASSED" : $"{_failures} FAILED");
+        return _failures == 0 ? 0 : 1;
     }
 
     private static int Undo(IMethodDetour detour, Counter.Child child, Gauge.Child passGauge)
@@ -141,8 +141,8 @@ public static class Program
         Check("undo: replacement no longer called", Replacements.CounterInc - calls, 0);
         Check("undo: original counts again", (long)(child.Value - before), made);
         Check("undo: IsActive false", detour.IsActive ? 1 : 0, 0);
-        Console.WriteLine(s_failures == 0 ? "ALL PASSED" : $"{s_failures} FAILED");
-        return s_failures == 0 ? 0 : 1;
+        Console.WriteLine(_failures == 0 ? "ALL PASSED" : $"{_failures} FAILED");
+        return _failures == 0 ? 0 : 1;
     }
 
     private static void Count(string name, Func<long> run, Func<long> replacementCalls)
@@ -155,7 +155,7 @@ public static class Program
     private static void Check<T>(string name, T actual, T expected)
     {
         var ok = EqualityComparer<T>.Default.Equals(actual, expected);
-        s_failures += ok ? 0 : 1;
+        _failures += ok ? 0 : 1;
         Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: {actual} (expected {expected})");
     }
 

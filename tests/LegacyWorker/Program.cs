@@ -21,7 +21,8 @@ switch (mode)
         Console.WriteLine($"strategy={handle.Report.Strategy}");
         Console.WriteLine($"late-signs={handle.Report.LateSigns.Count}");
         Console.Write(await Export());
-        Console.WriteLine($"escaped-folded={handle.Report.EscapedUpdatesFolded}");
+        Console.WriteLine($"escaped-amount={handle.Report.EscapedAmountFolded}");
+        Console.WriteLine($"escaped-observations={handle.Report.EscapedObservationsFolded}");
         break;
     }
     case "load":

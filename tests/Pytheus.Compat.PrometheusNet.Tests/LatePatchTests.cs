@@ -14,7 +14,8 @@ public class LatePatchTests
         var output = await LegacyWorker.RunAsync(["late", "1000000"], ("DOTNET_TieredCompilation", "0"));
 
         output.ShouldContain($"late_calls_total{{path=\"hot\"}} {ActiveStrategy.Format(1_000_001)}\n");
-        output.ShouldContain(ActiveStrategy.IsPortable ? "escaped-folded=0\n" : "escaped-folded=1000001\n");
+        output.ShouldContain(ActiveStrategy.IsPortable ? "escaped-amount=0\n" : "escaped-amount=1000001\n");
+        output.ShouldContain("escaped-observations=0\n");
         output.ShouldContain(ActiveStrategy.IsPortable ? "late-signs=0\n" : "late-signs=");
         output.ShouldNotContain(ActiveStrategy.IsPortable ? "late-signs=1" : "late-signs=0");
     }
@@ -25,7 +26,8 @@ public class LatePatchTests
         var output = await LegacyWorker.RunAsync(["late", "1000000"]);
 
         output.ShouldContain($"late_calls_total{{path=\"hot\"}} {ActiveStrategy.Format(1_000_001)}\n");
-        output.ShouldContain(ActiveStrategy.IsPortable ? "escaped-folded=0\n" : "escaped-folded=1\n");
+        output.ShouldContain(ActiveStrategy.IsPortable ? "escaped-amount=0\n" : "escaped-amount=1\n");
+        output.ShouldContain("escaped-observations=0\n");
         output.ShouldContain(ActiveStrategy.IsPortable ? "late-signs=0\n" : "late-signs=1\n");
     }
 }

@@ -153,7 +153,7 @@ public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
         var registry = new CollectorRegistry();
         var counter = On(backend, () => new Counter("clobbered_total", "c", registry: registry));
         var other = On(backend, () => new Counter("intact_total", "c", registry: registry));
-        Server.Command("SET", $"{Prefix}:{{clobbered_total}}", "not a hash");
+        Server.Command("SET", KeyOf(counter), "not a hash");
         var health = new CollectorRegistry();
         health.Register(backend.Metrics);
 
@@ -164,7 +164,7 @@ public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
         await backend.FlushAsync();
 
         RedisBackendTests.Value(Scrape(health), "pytheus_redis_dropped_changes_total").ShouldBe(2);
-        Server.Command("DEL", $"{Prefix}:{{clobbered_total}}");
+        Server.Command("DEL", KeyOf(counter));
         counter.Inc(5);
         var text = Scrape(registry);
         text.ShouldContain("clobbered_total 5\n");
@@ -196,8 +196,9 @@ public class RedisBackendFaultTests(RedisServer server) : RedisTestBase(server)
             {"host": "127.0.0.1", "port": {{Server.Port}}, "db": 3, "expire_key_time": 120, "key_prefix": "{{Prefix}}", "flush_interval_ms": 0}
             """);
         using var backend = new RedisBackend(config);
-        On(backend, () => new Counter("configured_total", "c", registry: new CollectorRegistry())).Inc();
-        await RedisBackendTests.Eventually(() => Server.Command("EVAL", $"redis.call('SELECT', 3) return redis.call('TTL', '{Prefix}:{{configured_total}}')", "0") is var ttl
+        var counter = On(backend, () => new Counter("configured_total", "c", registry: new CollectorRegistry()));
+        counter.Inc();
+        await RedisBackendTests.Eventually(() => Server.Command("EVAL", $"redis.call('SELECT', 3) return redis.call('TTL', '{KeyOf(counter)}')", "0") is var ttl
             && ttl.StartsWith(':') && long.Parse(ttl[1..], System.Globalization.CultureInfo.InvariantCulture) is > 100 and <= 120);
     }
 }

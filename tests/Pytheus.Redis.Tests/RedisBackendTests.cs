@@ -101,8 +101,8 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         var first = NewBackend();
         var second = NewBackend();
         var registry = new CollectorRegistry();
-        var g1 = On(first, () => new Gauge("temp", "t", registry: registry));
-        var g2 = On(second, () => new Gauge("temp", "t", registry: new CollectorRegistry()));
+        var g1 = On(first, () => new Gauge("temp", "t", registry: registry, mode: GaugeMode.Shared));
+        var g2 = On(second, () => new Gauge("temp", "t", registry: new CollectorRegistry(), mode: GaugeMode.Shared));
 
         g1.Set(10);
         g1.Inc(5); // same flush: written as 15
@@ -159,8 +159,9 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
 
         Scrape(blueRegistry).ShouldContain("hits_total 1\n");
         Scrape(greenRegistry).ShouldContain("hits_total 20\n");
-        Server.Command("EXISTS", $"{Prefix}blue:{{hits_total}}").ShouldBe(":1");
-        Server.Command("EXISTS", $"{Prefix}green:{{hits_total}}").ShouldBe(":1");
+        var hits = On(blue, () => new Counter("hits_total", "h", registry: new CollectorRegistry()));
+        Server.Command("EXISTS", KeyOf(hits, Prefix + "blue")).ShouldBe(":1");
+        Server.Command("EXISTS", KeyOf(hits, Prefix + "green")).ShouldBe(":1");
     }
 
     [Fact]
@@ -169,11 +170,12 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         var backend = NewBackend(o => o.ExpireKeyTime = TimeSpan.FromSeconds(1000));
         var registry = new CollectorRegistry();
         var counter = On(backend, () => new Counter("ttl_total", "t", registry: registry));
-        var key = $"{Prefix}:{{ttl_total}}";
+        var key = KeyOf(counter);
         counter.Inc();
         await backend.FlushAsync();
         Ttl(key).ShouldBeInRange(990, 1000);
-        Ttl($"{key}:w:{backend.WriterId}").ShouldBeInRange(990, 1000);
+        // The writer's sequence is a field of the family's hash: it expires with the data it guards.
+        Server.Command("HGET", key, "@w|" + backend.WriterId).ShouldEndWith("\r\n1");
 
         Server.Command("EXPIRE", key, "50");
         counter.Inc();
@@ -201,15 +203,15 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         histogram.Observe(0.5);
         await Should.ThrowAsync<StackExchange.Redis.RedisException>(() => backend.FlushAsync());
         // Redis applied the batch; the client does not know. The batch stays pending, new changes wait for the next one.
-        Server.Command("HGET", $"{Prefix}:{{retried_total}}", "v|{\"k\":\"a\"}").ShouldEndWith("5");
+        Server.Command("HGET", KeyOf(counter), "v|{\"k\":\"a\"}").ShouldEndWith("5");
         counter.Labels(("k", "a")).Inc(1);
         counter.Labels(("k", "a")).Get().ShouldBe(6);
 
         // Resends the same batch under the same sequence number (a no-op in Redis), then the Inc(1) under the next one.
         await backend.FlushAsync();
-        Server.Command("HGET", $"{Prefix}:{{retried_total}}", "v|{\"k\":\"a\"}").ShouldEndWith("\r\n6");
+        Server.Command("HGET", KeyOf(counter), "v|{\"k\":\"a\"}").ShouldEndWith("\r\n6");
         counter.Labels(("k", "a")).Get().ShouldBe(6);
-        Server.Command("GET", $"{Prefix}:{{retried_total}}:w:{backend.WriterId}").ShouldEndWith("\r\n2");
+        Server.Command("HGET", KeyOf(counter), "@w|" + backend.WriterId).ShouldEndWith("\r\n2");
 
         var text = Scrape(registry);
         text.ShouldContain("retried_total{k=\"a\"} 6\n");
@@ -298,7 +300,7 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         var backend = NewBackend(o => { o.TimeProvider = clock; o.FlushInterval = TimeSpan.FromSeconds(10); });
         var counter = On(backend, () => new Counter("clocked_total", "c", registry: new CollectorRegistry()));
         counter.Inc(3);
-        var key = $"{Prefix}:{{clocked_total}}";
+        var key = KeyOf(counter);
 
         await Task.Delay(100);
         Server.Command("HGET", key, "v|{}").ShouldBe("$-1"); // not due yet
@@ -315,7 +317,7 @@ public class RedisBackendTests(RedisServer server) : RedisTestBase(server)
         {
             counter.Inc();
         }
-        await Eventually(() => Server.Command("HGET", $"{Prefix}:{{eager_total}}", "v|{}").EndsWith("\r\n1000", StringComparison.Ordinal));
+        await Eventually(() => Server.Command("HGET", KeyOf(counter), "v|{}").EndsWith("\r\n1000", StringComparison.Ordinal));
     }
 
     internal static async Task Eventually(Func<bool> condition)

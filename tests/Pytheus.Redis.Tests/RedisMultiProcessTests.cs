@@ -12,8 +12,8 @@ namespace Pytheus.Redis.Tests;
 /// Four child processes (tests/Pytheus.RedisWorker) × three threads write shared and per-process series to one Redis
 /// while scraping it; afterwards one scrape must show the exact totals they report.
 /// </summary>
-[Collection(RedisCollection.Name)]
-public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output) : RedisTestBase(server)
+[Collection(RedisMultiProcessCollection.Name)]
+public partial class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output) : RedisTestBase(server)
 {
     private const int Workers = 4;
     private const int ThreadsPerWorker = 3;
@@ -108,7 +108,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
         {
             new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
             new Histogram("mp_latency_seconds", "Latency", ["route"], buckets: [0.1, 1], registry: registry);
-            new Gauge("mp_inflight", "Summed gauge", registry: registry);
+            new Gauge("mp_inflight", "Summed gauge", registry: registry, mode: GaugeMode.Sum);
             new Summary("mp_payload_bytes", "Payload", ["route"], registry: registry);
         }
         var text = Scrape(registry);
@@ -132,7 +132,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
         RedisBackendTests.Value(text, "mp_payload_bytes_sum{route=\"shared\"}").ShouldBe(total);
     }
 
-    private sealed record WorkerResult(string Id, long[] ThreadOps, long Errors, long Scrapes, long BadScrapes, double Pending, string Line);
+    private sealed record WorkerResult(string Id, long[] ThreadOps, long Errors, long Scrapes, long BadScrapes, double Pending, long Resends, string Line);
 
     private sealed class Worker : IDisposable
     {
@@ -247,6 +247,7 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
                 long.Parse(Field("scrapes"), CultureInfo.InvariantCulture),
                 long.Parse(Field("bad"), CultureInfo.InvariantCulture),
                 double.Parse(Field("pending"), CultureInfo.InvariantCulture),
+                long.Parse(Field("resends"), CultureInfo.InvariantCulture),
                 line);
         }
 
@@ -261,4 +262,11 @@ public class RedisMultiProcessTests(RedisServer server, ITestOutputHelper output
             _lines.Dispose();
         }
     }
+}
+
+/// <summary>The multi-process tests have a server of their own and run beside the other Redis tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class RedisMultiProcessCollection : ICollectionFixture<RedisServer>
+{
+    public const string Name = "Redis multi-process";
 }

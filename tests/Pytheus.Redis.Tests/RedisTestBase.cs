@@ -1,6 +1,7 @@
 using Pytheus.Backends;
 using Pytheus.Backends.Redis;
 using Pytheus.Exposition;
+using Pytheus.Metrics;
 using Pytheus.Registry;
 
 namespace Pytheus.Redis.Tests;
@@ -30,6 +31,10 @@ public abstract class RedisTestBase(RedisServer server) : IDisposable
         _backends.Add(backend);
         return backend;
     }
+
+    /// <summary>The Redis hash of a metric's family under this test's prefix (its name and definition).</summary>
+    protected string KeyOf(Metric metric, string? prefix = null) =>
+        RedisKeySchema.DataKey(prefix ?? Prefix, metric.Name, RedisDefinition.Of(metric.Family)).ToString();
 
     /// <summary>Creates metrics on <paramref name="backend"/> without touching the process-wide backend.</summary>
     protected static T On<T>(IBackend backend, Func<T> create)

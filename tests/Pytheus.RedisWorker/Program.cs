@@ -7,11 +7,15 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 
 // A worker process of the Redis backend's multi-process tests.
-// Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50].
+// Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50] (or "gauges …": see GaugeWorker).
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
-//   done <ops of thread 0>,<ops of thread 1>,... errors=<exceptions seen by callers> scrapes=<ok> failed=<scrapes that threw> bad=<malformed scrapes> pending=<series left unflushed>
+//   done <ops of thread 0>,<ops of thread 1>,... errors=<exceptions seen by callers> scrapes=<ok> failed=<scrapes that threw> bad=<malformed scrapes> pending=<series left unflushed> resends=<data-loss re-sends>
+if (args.Length > 0 && args[0] == "gauges")
+{
+    return GaugeWorker.Run(args[1..]);
+}
 var port = int.Parse(args[0], CultureInfo.InvariantCulture);
 var prefix = args[1];
 var id = args[2];
@@ -35,11 +39,9 @@ using (Backend.BeginScope(backend))
 {
     requests = new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
     latency = new Histogram("mp_latency_seconds", "Latency", ["route"], buckets: [0.1, 1], registry: registry);
-    inflight = new Gauge("mp_inflight", "Summed gauge", registry: registry);
+    inflight = new Gauge("mp_inflight", "Summed gauge", registry: registry, mode: GaugeMode.Sum);
     payload = new Summary("mp_payload_bytes", "Payload", ["route"], registry: registry);
 }
-var ownBackendMetrics = new CollectorRegistry();
-ownBackendMetrics.Register(backend.Metrics);
 
 var ops = new long[threads];
 var errors = 0L;
@@ -131,7 +133,6 @@ Volatile.Write(ref stop, true);
 workers.ForEach(w => w.Join());
 scraper.Join();
 backend.Dispose();
-var selfText = MetricsExposition.GenerateMetrics(ownBackendMetrics);
-var pending = Regex.Match(selfText, @"^pytheus_redis_pending_series (\S+)$", RegexOptions.Multiline).Groups[1].Value;
-Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={pending}");
+var status = backend.Status;
+Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={status.PendingSeries} resends={status.DataLossResends}");
 return 0;

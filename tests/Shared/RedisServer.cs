@@ -6,22 +6,40 @@ using System.Text;
 namespace Pytheus.Tests.Shared;
 
 /// <summary>
-/// A real redis-server on a free loopback port with its own temporary directory (AOF persistence on, fsync always, so a
-/// killed server restarts with every acknowledged write). Killed and its directory deleted on dispose.
+/// A real redis-server on a free loopback port with its own temporary directory (by default AOF persistence on, fsync
+/// always, so a killed server restarts with every acknowledged write). DEBUG and protected configs (<c>dir</c>) are
+/// enabled so that tests can inject faults. Killed and its directory deleted on dispose.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
     private const string ServerPath = "/usr/bin/redis-server";
     private readonly string _directory = Directory.CreateTempSubdirectory("pytheus-redis-").FullName;
+    private readonly bool _persistent;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
     public RedisServer()
+        : this(persistent: true, [])
     {
+    }
+
+    private RedisServer(bool persistent, string[] extraArguments)
+    {
+        _persistent = persistent;
+        _extraArguments = extraArguments;
         Port = FreePort();
         Start();
     }
 
+    /// <summary>Starts a server of the test's own.</summary>
+    /// <param name="persistent">AOF with fsync always (a restart keeps every acknowledged write); false: nothing survives a restart.</param>
+    /// <param name="extraArguments">More <c>--option value</c> arguments for redis-server.</param>
+    public static RedisServer Create(bool persistent = true, params string[] extraArguments) => new(persistent, extraArguments);
+
     public int Port { get; }
+
+    /// <summary>The server's working directory (where it saves).</summary>
+    public string DataDirectory => _directory;
 
     public string ConnectionString => $"127.0.0.1:{Port},connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000";
 
@@ -38,9 +56,10 @@ public sealed class RedisServer : IDisposable
         foreach (var arg in new[]
         {
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
-            "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "no",
-            "--loglevel", "warning",
-        })
+            "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+            "--protected-mode", "no", "--loglevel", "warning", "--enable-debug-command", "yes", "--enable-protected-configs", "yes",
+            "--repl-diskless-sync-delay", "0",
+        }.Concat(_extraArguments))
         {
             info.ArgumentList.Add(arg);
         }
@@ -70,6 +89,30 @@ public sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>Makes this server a replica of <paramref name="primary"/> and waits until the link is up and synced.</summary>
+    public void ReplicaOf(RedisServer primary)
+    {
+        Command("REPLICAOF", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBe("+OK");
+        WaitFor(() => Command("INFO", "replication").Contains("master_link_status:up", StringComparison.Ordinal), "replication link up");
+    }
+
+    /// <summary>Makes this server a primary again (<c>REPLICAOF NO ONE</c>).</summary>
+    public void Promote() => Command("REPLICAOF", "NO", "ONE").ShouldBe("+OK");
+
+    /// <summary>Polls <paramref name="condition"/> (bounded) and fails naming <paramref name="what"/>.</summary>
+    public static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new InvalidOperationException($"timed out waiting for {what}");
+            }
+            Thread.Sleep(20);
+        }
+    }
+
     /// <summary>Sends one command with redis-cli-like simplicity and returns the raw reply line.</summary>
     public string Command(params string[] parts)
     {
@@ -83,8 +126,17 @@ public sealed class RedisServer : IDisposable
         }
         var bytes = Encoding.UTF8.GetBytes(request.ToString());
         stream.Write(bytes);
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[256 * 1024];
         var read = stream.Read(buffer);
+        // A bulk reply may come in several reads: read until the announced length has arrived.
+        if (read > 0 && buffer[0] == (byte)'$' && Array.IndexOf(buffer, (byte)'\n', 0, read) is var end and > 0
+            && int.TryParse(Encoding.ASCII.GetString(buffer, 1, end - 2), out var length) && length >= 0)
+        {
+            while (read < end + 1 + length + 2)
+            {
+                read += stream.Read(buffer, read, buffer.Length - read);
+            }
+        }
         return Encoding.UTF8.GetString(buffer, 0, read).TrimEnd('\r', '\n');
     }
 

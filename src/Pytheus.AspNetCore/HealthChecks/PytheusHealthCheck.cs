@@ -72,26 +72,25 @@ public sealed class PytheusHealthCheck : IHealthCheck
         return HealthCheckResult.Healthy($"{name} is reachable.", data);
     }
 
-    // Reads the Redis backend's own gauges through its public collector.
+    // Reads the Redis backend's status snapshot.
     private (double Pending, double Lag)? AddRedisState(Dictionary<string, object> data)
     {
         if (_backend is not RedisBackend redis)
         {
             return null;
         }
-        var gauges = redis.Metrics.CollectMetrics().OfType<Gauge>().ToDictionary(g => g.Name, g => g.Get(), StringComparer.Ordinal);
-        var pending = gauges.GetValueOrDefault("pytheus_redis_pending_series");
-        var lag = gauges.GetValueOrDefault("pytheus_redis_seconds_since_last_flush");
-        data["pending_series"] = pending;
-        data["seconds_since_last_flush"] = Math.Round(lag, 3);
+        var status = redis.Status;
+        data["pending_series"] = (double)status.PendingSeries;
+        data["seconds_since_last_flush"] = Math.Round(status.SecondsSinceLastSuccessfulFlush, 3);
         data["key_prefix"] = redis.KeyPrefix;
-        return (pending, lag);
+        return (status.PendingSeries, status.SecondsSinceLastSuccessfulFlush);
     }
 
     // A family of its own, in no registry and never written, so that the check reads one small key whatever the
-    // application registered.
+    // application registered. Shared mode: a per-writer gauge would hold a value of its own to send.
     private MetricFamily Probe() => Probes.GetValue(_backend, static backend => new Gauge(
-        "pytheus_health_probe", "Read by the Pytheus health check; never written.", registry: CollectorRegistry.None, backend: backend).Family);
+        "pytheus_health_probe", "Read by the Pytheus health check; never written.", registry: CollectorRegistry.None, backend: backend,
+        mode: GaugeMode.Shared).Family);
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));

@@ -15,8 +15,11 @@ namespace Pytheus.Compat.PrometheusNet.Binding;
 /// </summary>
 internal static class EscapedUpdates
 {
-    /// <summary>Moves a child's escaped updates into its Pytheus series and returns how many were moved (0 if none).</summary>
-    public static double Fold(PrometheusNetInternals internals, ChildBase child, PyMetric series)
+    /// <summary>
+    /// Moves a child's escaped updates into its Pytheus series and returns what was moved: the amount added to a
+    /// counter or by which a gauge changed (absolute), or the number of histogram/summary observations.
+    /// </summary>
+    public static (double Amount, long Observations) Fold(PrometheusNetInternals internals, ChildBase child, PyMetric series)
     {
         switch (child)
         {
@@ -27,7 +30,7 @@ internal static class EscapedUpdates
                 {
                     ((PyCounter)series).Inc(delta);
                 }
-                return delta;
+                return (delta, 0);
             }
             case Gauge.Child:
             {
@@ -37,7 +40,7 @@ internal static class EscapedUpdates
                 {
                     ((PyGauge)series).Inc(delta);
                 }
-                return delta == 0 ? 0 : 1;
+                return (Math.Abs(delta), 0);
             }
             case Histogram.Child:
             {
@@ -53,7 +56,7 @@ internal static class EscapedUpdates
                 {
                     ((PyHistogram)series).AddBucketCounts(counts, sum);
                 }
-                return total;
+                return (0, total);
             }
             case Summary.Child:
             {
@@ -68,10 +71,10 @@ internal static class EscapedUpdates
                 {
                     ((PySummary)series).AddObservations(count, sum);
                 }
-                return count;
+                return (0, count);
             }
             default:
-                return 0;
+                return (0, 0);
         }
     }
 

@@ -14,16 +14,20 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
 {
     private readonly ConditionalWeakTable<CollectorRegistry, PyRegistry> _targets = new();
     private readonly HashSet<string> _reported = [];
-    private double _escapedTotal;
+    private double _escapedAmount;
+    private long _escapedObservations;
 
-    /// <summary>Updates found in prometheus-net's storage and folded into the backend since patching.</summary>
-    public double EscapedTotal
+    /// <summary>
+    /// What was found in prometheus-net's storage and folded into the backend since patching: counter and gauge amounts,
+    /// histogram and summary observations.
+    /// </summary>
+    public (double Amount, long Observations) Escaped
     {
         get
         {
             lock (_reported)
             {
-                return _escapedTotal;
+                return (_escapedAmount, _escapedObservations);
             }
         }
     }
@@ -46,18 +50,22 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
             }
             var binding = binder.Collector(collector);
             Register(target, binding);
-            double escaped = 0;
+            double amount = 0;
+            long observations = 0;
             foreach (var child in published)
             {
-                escaped += EscapedUpdates.Fold(internals, child, binder.Child(child));
+                var (childAmount, childObservations) = EscapedUpdates.Fold(internals, child, binder.Child(child));
+                amount += childAmount;
+                observations += childObservations;
             }
-            if (escaped != 0)
+            if (amount != 0 || observations != 0)
             {
                 lock (_reported)
                 {
-                    _escapedTotal += Math.Abs(escaped);
+                    _escapedAmount += amount;
+                    _escapedObservations += observations;
                 }
-                Log.EscapedFolded(logger, collector.Name, escaped);
+                Log.EscapedFolded(logger, collector.Name, amount, observations);
             }
             foreach (var removed in binding.TakeRemoved(children))
             {

@@ -4,7 +4,7 @@ namespace Pytheus.Compat.PrometheusNet.Patching;
 /// Facts about one detour. Used to report, not hide, the cases no detour can fix: callers that were already
 /// optimized before the patch may contain an inlined copy of the target and keep bypassing it.
 /// </summary>
-public sealed class DetourDiagnostics
+internal sealed class DetourDiagnostics
 {
     private readonly Func<long> _substitutedCompilations;
 

@@ -12,8 +12,8 @@ namespace Pytheus.Compat.PrometheusNet.Patching;
 internal sealed unsafe class DetourEngine
 {
     private static readonly object Gate = new();
-    private static DetourEngine? s_instance;
-    private static Exception? s_installFailure;
+    private static DetourEngine? _instance;
+    private static Exception? _installFailure;
 
     private readonly RuntimeLayout _layout;
     private readonly MethodDescAccess _methodDescs;
@@ -44,24 +44,24 @@ internal sealed unsafe class DetourEngine
             var runtimeDirectory = RuntimeEnvironment.GetRuntimeDirectory();
             JitInterface? jit = null;
             var runtime = RuntimeSupportGate.Check(facts, known, () => (jit = JitInterface.Load(runtimeDirectory)).VersionIdentifier());
-            if (s_instance is not null)
+            if (_instance is not null)
             {
-                return s_instance;
+                return _instance;
             }
 
-            if (s_installFailure is not null)
+            if (_installFailure is not null)
             {
-                throw new PlatformNotSupportedException(s_installFailure.Message, s_installFailure);
+                throw new PlatformNotSupportedException(_installFailure.Message, _installFailure);
             }
 
             try
             {
-                s_instance = Install(facts, runtime, jit!, runtimeDirectory);
-                return s_instance;
+                _instance = Install(facts, runtime, jit!, runtimeDirectory);
+                return _instance;
             }
             catch (Exception e)
             {
-                s_installFailure = e;
+                _installFailure = e;
                 throw e as PlatformNotSupportedException ?? new PlatformNotSupportedException(
                     $"Method detours are not supported on {facts.Describe()}: {e.Message}. Nothing was patched.", e);
             }

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Pytheus.Compat.PrometheusNet.Patching;
 
 /// <summary>An active redirection of one method. <see cref="IDisposable.Dispose"/> undoes it.</summary>
-public interface IMethodDetour : IDisposable
+internal interface IMethodDetour : IDisposable
 {
     /// <summary>The method whose calls are redirected.</summary>
     MethodBase Target { get; }

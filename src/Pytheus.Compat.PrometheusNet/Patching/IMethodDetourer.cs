@@ -6,7 +6,7 @@ namespace Pytheus.Compat.PrometheusNet.Patching;
 /// Redirects methods to replacements at run time. Kept deliberately narrow so that the engine behind it
 /// (our own, or Harmony one day) can be swapped without touching the callers.
 /// </summary>
-public interface IMethodDetourer
+internal interface IMethodDetourer
 {
     /// <summary>
     /// Makes every later call of <paramref name="target"/> run <paramref name="replacement"/> instead.

@@ -7,7 +7,7 @@ namespace Pytheus.Compat.PrometheusNet.Patching;
 /// code that calls the targets is compiled with optimizations: a caller optimized earlier may hold an inlined copy
 /// of a target that no detour can reach (see <see cref="DetourDiagnostics.PreexistingOptimizedBody"/>).
 /// </summary>
-public sealed class MethodDetourer : IMethodDetourer
+internal sealed class MethodDetourer : IMethodDetourer
 {
     private readonly DetourEngine _engine;
 

@@ -13,4 +13,13 @@ public interface IBackend
 {
     /// <summary>Creates the store for one number of one series. Called once per number, off the hot path.</summary>
     IValueStore CreateStore(ValueDescriptor descriptor);
+
+    /// <summary>
+    /// Tells the backend that this process removed a series from <paramref name="family"/>
+    /// (<c>RemoveLabelValues</c>), so that it can free what it holds for it. Views the application kept may still
+    /// write to the series' stores. The default does nothing.
+    /// </summary>
+    void ReleaseSeries(Metrics.MetricFamily family, IReadOnlyList<string> labelValues)
+    {
+    }
 }

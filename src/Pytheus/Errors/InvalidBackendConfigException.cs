@@ -1,6 +1,7 @@
 namespace Pytheus;
 
 /// <summary>The backend configuration cannot be read or holds a bad value.</summary>
+/// <remarks>A usage error: catch it as <see cref="PytheusException"/> or <see cref="ArgumentException"/>.</remarks>
 public sealed class InvalidBackendConfigException : PytheusException
 {
     /// <summary>Creates the exception with a message naming the item at fault.</summary>
@@ -8,4 +9,10 @@ public sealed class InvalidBackendConfigException : PytheusException
 
     /// <summary>Creates the exception with a message and the error that caused it.</summary>
     public InvalidBackendConfigException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception with a message and the name of the parameter that held the bad input.</summary>
+    public InvalidBackendConfigException(string message, string? paramName) : base(message, paramName) { }
+
+    /// <summary>Creates the exception with a message, the parameter at fault and the error that caused it.</summary>
+    public InvalidBackendConfigException(string message, string? paramName, Exception? innerException) : base(message, paramName, innerException) { }
 }

@@ -70,9 +70,9 @@ public static class MetricsExposition
     public static string ContentType(ExpositionFormat format) =>
         format == ExpositionFormat.OpenMetrics ? OpenMetricsFormat.ContentType : TextFormat.ContentType;
 
-    /// <summary>Picks OpenMetrics when an HTTP <c>Accept</c> header asks for it, else the Prometheus text format.</summary>
-    public static ExpositionFormat Negotiate(string? acceptHeader) =>
-        acceptHeader is not null && acceptHeader.Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase)
-            ? ExpositionFormat.OpenMetrics
-            : ExpositionFormat.PrometheusText;
+    /// <summary>
+    /// Picks OpenMetrics when an HTTP <c>Accept</c> header prefers it to <c>text/plain</c> (q-values and wildcards
+    /// count, as in <see cref="ScrapeResponse.Negotiate"/>), else the Prometheus text format.
+    /// </summary>
+    public static ExpositionFormat Negotiate(string? acceptHeader) => ScrapeResponse.NegotiateFormat(acceptHeader);
 }

@@ -30,20 +30,20 @@ internal sealed class LabelSchema
         {
             if (name is null)
             {
-                throw new LabelValidationException($"Metric '{metricName}': required label names must not be null.");
+                throw new LabelValidationException($"Metric '{metricName}': required label names must not be null.", nameof(requiredLabels));
             }
             if (!NameRules.IsValidLabelName(name))
             {
                 throw new LabelValidationException(
-                    $"Metric '{metricName}': invalid label name '{name}' (must match [a-zA-Z_][a-zA-Z0-9_]* and not start with '__').");
+                    $"Metric '{metricName}': invalid label name '{name}' (must match [a-zA-Z_][a-zA-Z0-9_]* and not start with '__').", nameof(requiredLabels));
             }
             if (name == reservedLabel)
             {
-                throw new LabelValidationException($"Metric '{metricName}': label name '{name}' is reserved on a {metricKind}.");
+                throw new LabelValidationException($"Metric '{metricName}': label name '{name}' is reserved on a {metricKind}.", nameof(requiredLabels));
             }
             if (!seen.Add(name))
             {
-                throw new LabelValidationException($"Metric '{metricName}': label name '{name}' is declared twice.");
+                throw new LabelValidationException($"Metric '{metricName}': label name '{name}' is declared twice.", nameof(requiredLabels));
             }
         }
         var schema = new LabelSchema(metricName, names, new string?[names.Length]);
@@ -51,19 +51,22 @@ internal sealed class LabelSchema
         {
             foreach (var (name, value) in defaultLabels)
             {
-                var index = schema.IndexOf(name, "default label");
+                var index = schema.IndexOf(name, nameof(defaultLabels), "default label");
                 schema.Defaults[index] = value ?? throw new LabelValidationException(
-                    $"Metric '{metricName}': default value of label '{name}' must not be null.");
+                    $"Metric '{metricName}': default value of label '{name}' must not be null.", nameof(defaultLabels));
             }
         }
         return schema;
     }
 
-    public int IndexOf(string? name, string role = "label")
+    /// <param name="name">The label name to look up.</param>
+    /// <param name="paramName">The public parameter that gave the name, for <see cref="ArgumentException.ParamName"/>.</param>
+    /// <param name="role">How the message calls the name.</param>
+    public int IndexOf(string? name, string paramName, string role = "label")
     {
         if (name is null)
         {
-            throw new LabelValidationException($"Metric '{_metricName}': {role} name must not be null.");
+            throw new LabelValidationException($"Metric '{_metricName}': {role} name must not be null.", paramName);
         }
         for (var i = 0; i < Names.Length; i++)
         {
@@ -74,7 +77,7 @@ internal sealed class LabelSchema
         }
         throw new LabelValidationException(Names.Length == 0
             ? $"Metric '{_metricName}' has no labels, so {role} '{name}' cannot be set."
-            : $"Metric '{_metricName}': unknown {role} '{name}'; its labels are {Describe(Names)}.");
+            : $"Metric '{_metricName}': unknown {role} '{name}'; its labels are {Describe(Names)}.", paramName);
     }
 
     /// <summary>Copies <paramref name="current"/> and applies <paramref name="labels"/> on top of it.</summary>
@@ -84,14 +87,14 @@ internal sealed class LabelSchema
         var given = new bool[Names.Length];
         foreach (var (name, value) in labels)
         {
-            var index = IndexOf(name);
+            var index = IndexOf(name, nameof(labels));
             if (given[index])
             {
-                throw new LabelValidationException($"Metric '{_metricName}': label '{name}' is given twice.");
+                throw new LabelValidationException($"Metric '{_metricName}': label '{name}' is given twice.", nameof(labels));
             }
             given[index] = true;
             merged[index] = value ?? throw new LabelValidationException(
-                $"Metric '{_metricName}': value of label '{name}' must not be null.");
+                $"Metric '{_metricName}': value of label '{name}' must not be null.", nameof(labels));
         }
         return merged;
     }

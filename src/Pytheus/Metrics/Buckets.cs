@@ -28,12 +28,12 @@ public static class Buckets
         {
             if (!double.IsFinite(bounds[i]))
             {
-                throw new BucketException($"Histogram '{metricName}': bucket bound {PrometheusFloat.Format(bounds[i])} at position {i} is not finite (only a last +Inf is allowed).");
+                throw new BucketException($"Histogram '{metricName}': bucket bound {PrometheusFloat.Format(bounds[i])} at position {i} is not finite (only a last +Inf is allowed).", "buckets");
             }
             if (i > 0 && !(bounds[i] > bounds[i - 1]))
             {
                 throw new BucketException(
-                    $"Histogram '{metricName}': bucket bounds must be strictly increasing, but {PrometheusFloat.Format(bounds[i])} at position {i} follows {PrometheusFloat.Format(bounds[i - 1])}.");
+                    $"Histogram '{metricName}': bucket bounds must be strictly increasing, but {PrometheusFloat.Format(bounds[i])} at position {i} follows {PrometheusFloat.Format(bounds[i - 1])}.", "buckets");
             }
         }
         bounds.Add(double.PositiveInfinity);

@@ -144,7 +144,7 @@ public sealed class Counter : Metric<Counter>
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadAmount(double amount) => throw new InvalidMetricValueException(
-        $"Counter '{Name}' can only increase: increment {Exposition.PrometheusFloat.Format(amount)} is {(double.IsNaN(amount) ? "NaN" : "negative")}.");
+        $"Counter '{Name}' can only increase: increment {Exposition.PrometheusFloat.Format(amount)} is {(double.IsNaN(amount) ? "NaN" : "negative")}.", nameof(amount));
 
     private protected override Counter CreateView(string?[] explicitLabelValues) => new(Family, explicitLabelValues);
 

@@ -54,7 +54,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         var buckets = _buckets ?? throw Unobservable();
         if (count < 0)
         {
-            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.");
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
         }
         buckets[BucketIndex(value)].Inc(count);
         _sum!.Inc(value * count);
@@ -66,14 +66,14 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <see cref="UpperBounds"/>, and the <paramref name="sum"/> of those observations.
     /// </summary>
     /// <exception cref="InvalidMetricValueException">The counts do not match the buckets or one is negative.</exception>
-    public void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
+    internal void AddBucketCounts(IReadOnlyList<long> bucketCounts, double sum)
     {
         var buckets = _buckets ?? throw Unobservable();
         ArgumentNullException.ThrowIfNull(bucketCounts);
         if (bucketCounts.Count != buckets.Length || bucketCounts.Any(c => c < 0))
         {
             throw new InvalidMetricValueException(
-                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.");
+                $"Histogram '{Name}': {bucketCounts.Count} bucket counts given for {buckets.Length} buckets, or a count is negative.", nameof(bucketCounts));
         }
         for (var i = 0; i < buckets.Length; i++)
         {

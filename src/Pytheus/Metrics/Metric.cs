@@ -18,7 +18,7 @@ public abstract class Metric
     {
         if (!NameRules.IsValidMetricName(name))
         {
-            throw new InvalidMetricNameException($"Invalid metric name '{name}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.");
+            throw new InvalidMetricNameException($"Invalid metric name '{name}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.", nameof(name));
         }
         ArgumentNullException.ThrowIfNull(description);
         if (seriesLimit < 1)

@@ -152,7 +152,10 @@ public sealed class MetricFamily : ICollector
         }
     }
 
-    /// <summary>Removes a series in this process and, on a backend that supports it, for every process.</summary>
+    /// <summary>
+    /// Removes a series in this process (the backend may free what it holds for it) and, on a backend that supports
+    /// it, for every process.
+    /// </summary>
     internal bool RemoveChild(string[] labelValues)
     {
         lock (_childGate)
@@ -172,23 +175,30 @@ public sealed class MetricFamily : ICollector
             }
             _childOrder.Remove(child);
             _sortedChildrenStale = true;
-            return true;
         }
+        Backend.ReleaseSeries(this, labelValues);
+        return true;
     }
 
     /// <summary>Removes every series in this process and, on a backend that supports it, for every process.</summary>
     internal void Clear()
     {
+        Metric[] removed;
         lock (_childGate)
         {
             if (Backend is ISeriesRemovingBackend remover)
             {
                 remover.RemoveAllSeries(this);
             }
+            removed = [.. _childOrder];
             _children.Clear();
             _childOrder.Clear();
             _overflowLabelValues = null;
             _sortedChildrenStale = true;
+        }
+        foreach (var child in removed)
+        {
+            Backend.ReleaseSeries(this, child.SeriesLabelValues!);
         }
     }
 

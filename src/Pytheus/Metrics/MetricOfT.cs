@@ -55,7 +55,7 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         if (values.Length != Family.LabelNames.Count)
         {
             throw new LabelValidationException(
-                $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({DescribeLabelNames()}) but {values.Length} value(s) were given.");
+                $"Metric '{Name}' has {Family.LabelNames.Count} label(s) ({DescribeLabelNames()}) but {values.Length} value(s) were given.", nameof(values));
         }
         return WithLabels(Family.LabelNames.Select((n, i) => new KeyValuePair<string, string>(n, values[i])));
     }

@@ -39,12 +39,12 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
 
     /// <summary>Adds <paramref name="count"/> observations made elsewhere whose values add up to <paramref name="sum"/> (for bridges).</summary>
     /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
-    public void AddObservations(long count, double sum)
+    internal void AddObservations(long count, double sum)
     {
         var sumStore = _sum ?? throw Unobservable();
         if (count < 0)
         {
-            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.");
+            throw new InvalidMetricValueException($"Summary '{Name}': observation count {count} is negative.", nameof(count));
         }
         sumStore.Inc(sum);
         _count!.Inc(count);

@@ -20,7 +20,7 @@ public class CollectorRegistry
     {
         if (!string.IsNullOrEmpty(prefix) && !Labels.NameRules.IsValidMetricName(prefix))
         {
-            throw new InvalidMetricNameException($"Invalid registry prefix '{prefix}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.");
+            throw new InvalidMetricNameException($"Invalid registry prefix '{prefix}': it must match [a-zA-Z_:][a-zA-Z0-9_:]*.", nameof(prefix));
         }
         Prefix = string.IsNullOrEmpty(prefix) ? null : prefix;
     }
@@ -49,7 +49,7 @@ public class CollectorRegistry
         var registered = GetOrAdd(metric.Family);
         if (!ReferenceEquals(registered, metric.Family))
         {
-            throw new MetricConflictException($"A different metric named '{metric.Name}' is already registered.");
+            throw new MetricConflictException($"A different metric named '{metric.Name}' is already registered.", nameof(metric));
         }
     }
 
@@ -65,7 +65,7 @@ public class CollectorRegistry
                 : names.FirstOrDefault(n => _collectors.OfType<MetricFamily>().Any(f => f.Name == n));
             if (taken is not null)
             {
-                throw new MetricConflictException($"Custom collector '{collector.Name}': name '{taken}' is already registered.");
+                throw new MetricConflictException($"Custom collector '{collector.Name}': name '{taken}' is already registered.", nameof(collector));
             }
             Publish([.. _collectors, collector]);
         }

@@ -201,4 +201,40 @@ public sealed class PytheusServiceCollectionExtensionsTests : IDisposable
             await app.StopAsync();
         }
     }
+
+    [Theory]
+    [InlineData(null, null, "127.0.0.1", false)]
+    [InlineData("0.0.0.0", null, "localhost", true)]
+    [InlineData("0.0.0.0", "prometheus", "localhost", false)]
+    public async Task The_metric_server_binds_loopback_by_default_and_warns_when_open_beyond_it_without_authentication(
+        string? host, string? userName, string expectedUrlHost, bool warns)
+    {
+        var logs = new LogSink();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddPytheus(o =>
+        {
+            o.BackendInstance = new InProcessBackend();
+            o.SetAsCurrentBackend = false;
+            o.Registry = new CollectorRegistry();
+        });
+        builder.Services.AddPytheusMetricServer(0, o =>
+        {
+            o.Host = host ?? o.Host;
+            o.Endpoint.BasicAuthenticationUserName = userName;
+            o.Endpoint.BasicAuthenticationPassword = userName is null ? null : "secret";
+        });
+        using var app = builder.Build();
+        await app.StartAsync();
+        try
+        {
+            app.Services.GetRequiredService<PytheusMetricServer>().Urls.ShouldHaveSingleItem().Host.ShouldBe(expectedUrlHost);
+            logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Id.Id == 12).ShouldBe(warns);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
 }

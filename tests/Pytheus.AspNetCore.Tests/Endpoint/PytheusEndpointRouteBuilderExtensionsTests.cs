@@ -120,7 +120,7 @@ public sealed class PytheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task A_backend_failure_answers_503_with_one_line_and_logs_it()
+    public async Task A_backend_failure_answers_503_backend_unavailable_without_the_cause_and_logs_the_cause()
     {
         var registry = new CollectorRegistry();
         var backend = new FailingBackend();
@@ -131,8 +131,10 @@ public sealed class PytheusEndpointRouteBuilderExtensionsTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var text = await response.Content.ReadAsStringAsync();
-        text.ShouldBe("Metrics are unavailable: store unreachable second line third line\n");
-        host.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Error && e.Id.Id == 1 && e.Exception is InvalidOperationException);
+        text.ShouldBe("Metrics are unavailable: backend unavailable.\n");
+        text.ShouldNotContain("store unreachable");
+        host.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Error && e.Id.Id == 1
+            && e.Exception is InvalidOperationException && e.Exception.Message.Contains("store unreachable", StringComparison.Ordinal));
 
         backend.Failing = false;
         using var recovered = await host.Client.GetAsync("/metrics");

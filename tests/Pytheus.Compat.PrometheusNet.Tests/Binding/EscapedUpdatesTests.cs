@@ -18,13 +18,15 @@ public class EscapedUpdatesTests
         var counter = PromMetrics.WithCustomRegistry(registry).CreateCounter("escaped_total", "Escaped.", ["k"]);
         var child = counter.WithLabels("a");
         child.Inc(10);
-        var before = Compat.Active!.Report.EscapedUpdatesFolded;
+        var before = Compat.Active!.Report.EscapedAmountFolded;
+        var observationsBefore = Compat.Active.Report.EscapedObservationsFolded;
 
         PrometheusNetStorage.WriteCounterValue(child, 5);
 
         (await CompatTests.Export(registry)).ShouldContain("escaped_total{k=\"a\"} 15\n");
         (await CompatTests.Export(registry)).ShouldContain("escaped_total{k=\"a\"} 15\n");
         PrometheusNetStorage.CounterValue(child).ShouldBe(0);
-        Compat.Active.Report.EscapedUpdatesFolded.ShouldBe(before + 5);
+        Compat.Active.Report.EscapedAmountFolded.ShouldBe(before + 5);
+        Compat.Active.Report.EscapedObservationsFolded.ShouldBe(observationsBefore);
     }
 }

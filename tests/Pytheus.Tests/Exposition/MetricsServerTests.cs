@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Pytheus.Backends;
 using Pytheus.Backends.InProcess;
 using Pytheus.Exposition;
@@ -117,34 +118,97 @@ public sealed class MetricsServerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_backend_failing_at_collection_gives_503_with_one_line_and_no_partial_metrics()
+    public async Task A_backend_failing_at_collection_gives_503_backend_unavailable_without_the_cause_or_partial_metrics()
     {
         var registry = new CollectorRegistry();
         new Counter("fine_total", "Fine", registry: registry).Inc();
-        new Counter("broken_total", "Broken", registry: registry, backend: new UnreadableBackend());
-        using var server = StartOnFreePort(registry);
+        new Counter("broken_total", "Broken", registry: registry, backend: new UnreadableBackend("redis-7.internal:6379 refused\nsecond line"));
+        var logger = new ListLogger();
+        using var server = StartOnFreePort(new MetricsServerOptions { Registry = registry }, logger);
 
         using var response = await _client.GetAsync(server.Url);
 
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        var body = await response.Content.ReadAsStringAsync();
-        body.ShouldContain("backend unreachable");
-        body.TrimEnd('\n').ShouldNotContain("\n");
-        body.ShouldNotContain("# HELP");
-        body.ShouldNotContain("fine_total");
+        (await response.Content.ReadAsStringAsync()).ShouldBe(ScrapeResponse.UnavailableText);
+        logger.Entries.ShouldContain(e => e.Level == LogLevel.Error && e.Exception is IOException
+            && e.Exception.Message.StartsWith("redis-7.internal", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task A_failure_message_spanning_lines_still_gives_one_line()
+    public async Task With_basic_authentication_a_scraper_without_the_credentials_gets_401_and_one_with_them_the_metrics()
     {
-        var registry = new CollectorRegistry();
-        new Counter("broken_total", "Broken", registry: registry, backend: new UnreadableBackend("first line\nsecond line"));
-        using var server = StartOnFreePort(registry);
+        using var server = StartOnFreePort(new MetricsServerOptions
+        {
+            Registry = _registry, BasicAuthenticationUserName = "prometheus", BasicAuthenticationPassword = "s3cret:word",
+        });
 
-        using var response = await _client.GetAsync(server.Url);
+        using var anonymous = await _client.GetAsync(server.Url);
+        using var wrong = await SendAsync(server.Url, "prometheus:nope");
+        using var right = await SendAsync(server.Url, "prometheus:s3cret:word");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-        (await response.Content.ReadAsStringAsync()).TrimEnd('\n').ShouldNotContain("\n");
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        anonymous.Headers.WwwAuthenticate.ToString().ShouldBe(BasicAuthentication.Challenge);
+        (await anonymous.Content.ReadAsStringAsync()).ShouldNotContain("served_total");
+        wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        right.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await right.Content.ReadAsStringAsync()).ShouldBe(MetricsExposition.GenerateMetrics(_registry));
+
+        async Task<HttpResponseMessage> SendAsync(Uri url, string credentials)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+            return await _client.SendAsync(request);
+        }
+    }
+
+    [Theory]
+    [InlineData("prometheus", null)]
+    [InlineData(null, "secret")]
+    [InlineData("", "secret")]
+    public void Half_set_basic_authentication_is_refused(string? userName, string? password)
+    {
+        Should.Throw<ArgumentException>(() => new MetricsServer(new MetricsServerOptions
+        {
+            Port = 9464, BasicAuthenticationUserName = userName, BasicAuthenticationPassword = password,
+        })).ParamName.ShouldBe("options");
+    }
+
+    [Fact]
+    public void Binds_loopback_by_default()
+    {
+        new MetricsServerOptions().Host.ShouldBe("127.0.0.1");
+        using var server = new MetricsServer(9464);
+        server.Url.Host.ShouldBe("127.0.0.1");
+    }
+
+    [Fact]
+    public void Warns_when_serving_every_address_without_authentication()
+    {
+        var open = new ListLogger();
+        var guarded = new ListLogger();
+
+        using (StartOnFreePort(new MetricsServerOptions { Registry = _registry, Host = "+" }, open))
+        using (StartOnFreePort(new MetricsServerOptions
+        {
+            Registry = _registry, Host = "+", BasicAuthenticationUserName = "u", BasicAuthenticationPassword = "p",
+        }, guarded))
+        {
+            open.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Id.Id == 4);
+            guarded.Entries.ShouldNotContain(e => e.Id.Id == 4);
+        }
+    }
+
+    [Fact]
+    public async Task Answers_openmetrics_when_preferred_and_says_it_varies_by_the_negotiated_headers()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _server.Url);
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+
+        using var response = await _client.SendAsync(request);
+
+        response.Content.Headers.ContentType!.ToString().ShouldBe(OpenMetricsFormat.ContentType);
+        response.Headers.Vary.ShouldBe(["Accept", "Accept-Encoding"]);
+        (await response.Content.ReadAsStringAsync()).ShouldBe(MetricsExposition.GenerateMetrics(_registry, ExpositionFormat.OpenMetrics));
     }
 
     [Fact]
@@ -158,12 +222,15 @@ public sealed class MetricsServerTests : IDisposable
         (await _client.GetAsync(new Uri(server.Url, "/metrics"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
-    private static MetricsServer StartOnFreePort(CollectorRegistry registry)
+    private static MetricsServer StartOnFreePort(CollectorRegistry registry) => StartOnFreePort(new MetricsServerOptions { Registry = registry });
+
+    internal static MetricsServer StartOnFreePort(MetricsServerOptions options, ILogger? logger = null)
     {
         // HttpListener cannot bind port 0; a port just released by a TcpListener may be taken again, so retry a few times.
         for (var attempt = 0; ; attempt++)
         {
-            var server = new MetricsServer(FreePort(), registry: registry);
+            options.Port = FreePort();
+            var server = new MetricsServer(options, logger);
             try
             {
                 return server.Start();

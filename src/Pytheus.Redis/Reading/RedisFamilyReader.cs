@@ -7,7 +7,8 @@ namespace Pytheus.Backends.Redis;
 /// <summary>
 /// Turns one family's hash (as read by a scrape) into sorted series, fast: every field seen once is remembered with its
 /// series and slot, so later scrapes neither decode label text nor allocate per field, and the series' sort order is
-/// recomputed only when a new series appears.
+/// recomputed only when a new series appears. What a scrape no longer finds in Redis, and no local cell holds, is
+/// forgotten, so the caches are bounded by what Redis and this process hold.
 /// </summary>
 internal sealed class RedisFamilyReader
 {
@@ -21,51 +22,99 @@ internal sealed class RedisFamilyReader
     private bool _orderStale;
     private int _scrape;
 
-    public RedisFamilyReader(MetricFamily family)
+    public RedisFamilyReader(MetricFamily family, string[] slotNames)
     {
         _family = family;
-        _slotNames = RedisKeySchema.SlotNames(family);
+        _slotNames = slotNames;
         _slotIndex = _slotNames.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
     }
 
-    /// <summary>Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.</summary>
-    public void Register(RedisCell cell)
+    /// <summary>
+    /// Remembers a local cell so that scrapes refresh what its <see cref="RedisCell.Get"/> reports.
+    /// <paramref name="labelValues"/> are aligned with this reader's family (a cell shared with another family object
+    /// may have been created with the labels in another declaration order).
+    /// </summary>
+    public void Register(RedisCell cell, string[] labelValues)
     {
         lock (_gate)
         {
-            var series = GetOrAddSeries(cell.LabelsText, cell.LabelValues);
-            series.Cells[cell.Slot] = cell;
-            _fields[(byte[])cell.Field!] = (series, cell.Slot);
+            var series = GetOrAddSeries(cell.LabelsText, labelValues);
+            if (series.Cells[cell.Slot] is null)
+            {
+                series.Cells[cell.Slot] = cell;
+                series.LocalCells++;
+            }
+            else if (series.Cells[cell.Slot]!.IsRemoved)
+            {
+                // The series was removed and created again: the new cell learns Redis's values from now on.
+                series.Cells[cell.Slot] = cell;
+            }
+            var key = (byte[])cell.Field!;
+            if (!_fields.ContainsKey(key))
+            {
+                _fields[key] = (series, cell.Slot);
+                series.Fields.Add(key);
+            }
         }
     }
 
-    /// <summary>The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.</summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries)
+    /// <summary>The cell was freed (its series removed in this process): scrapes no longer refresh it.</summary>
+    public void Forget(RedisCell cell)
     {
         lock (_gate)
         {
+            if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+            {
+                series.Cells[cell.Slot] = null;
+                series.LocalCells--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
+    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing).
+    /// </summary>
+    public SeriesSnapshot[] Read(HashEntry[] entries, out string? epoch)
+    {
+        lock (_gate)
+        {
+            epoch = null;
             var scrape = ++_scrape;
             var present = new List<Series>();
             foreach (var entry in entries)
             {
                 var name = (byte[]?)entry.Name ?? [];
+                if (name.Length > 0 && name[0] == (byte)RedisKeySchema.ProtocolFieldMarker)
+                {
+                    if (entry.Name == RedisKeySchema.EpochField)
+                    {
+                        epoch = entry.Value;
+                    }
+                    continue;
+                }
                 if (!_fields.TryGetValue(name, out var target))
                 {
                     target = Learn(entry.Name);
+                    if (target.Series is null)
+                    {
+                        continue;
+                    }
                     _fields[name] = target;
+                    target.Series.Fields.Add(name);
                 }
                 var series = target.Series;
-                if (series is null)
-                {
-                    continue;
-                }
                 if (series.Scrape != scrape)
                 {
                     series.Scrape = scrape;
                     series.Values = new double[_slotNames.Length];
                     present.Add(series);
                 }
-                series.Values![target.Slot] = RedisKeySchema.ParseNumber(entry.Value);
+                series.Values![target.Slot] = RedisNumber.Parse(entry.Value);
+            }
+            if (_series.Count > present.Count)
+            {
+                ForgetAbsent(scrape);
             }
             if (_orderStale)
             {
@@ -92,7 +141,28 @@ internal sealed class RedisFamilyReader
         }
     }
 
-    /// <summary>Resolves a field never seen before; fields of other definitions resolve to no series and are skipped.</summary>
+    /// <summary>Drops the cached series Redis no longer has and no local cell holds (expired, removed, lost).</summary>
+    private void ForgetAbsent(int scrape)
+    {
+        List<string>? absent = null;
+        foreach (var (labelsText, series) in _series)
+        {
+            if (series.Scrape != scrape && series.LocalCells == 0)
+            {
+                (absent ??= []).Add(labelsText);
+            }
+        }
+        foreach (var labelsText in absent ?? [])
+        {
+            foreach (var field in _series[labelsText].Fields)
+            {
+                _fields.Remove(field);
+            }
+            _series.Remove(labelsText);
+        }
+    }
+
+    /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
     private (Series Series, int Slot) Learn(RedisValue field)
     {
         var text = (string?)field ?? string.Empty;
@@ -106,7 +176,7 @@ internal sealed class RedisFamilyReader
         {
             return (known, slot);
         }
-        var labels = RedisKeySchema.DecodeLabels(labelsText, _family.LabelNames);
+        var labels = RedisLabelCodec.Decode(labelsText, _family.LabelNames);
         return labels is null ? (null!, -1) : (GetOrAddSeries(labelsText, labels), slot);
     }
 
@@ -119,6 +189,18 @@ internal sealed class RedisFamilyReader
             _orderStale = true;
         }
         return series;
+    }
+
+    /// <summary>Cached series (for tests of what removal frees).</summary>
+    internal int CachedSeries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _series.Count;
+            }
+        }
     }
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
@@ -140,6 +222,10 @@ internal sealed class RedisFamilyReader
         public string[] Labels { get; } = labels;
 
         public RedisCell?[] Cells { get; } = new RedisCell?[slots];
+
+        public int LocalCells { get; set; }
+
+        public List<byte[]> Fields { get; } = [];
 
         public int Scrape { get; set; }
 

@@ -1,7 +1,7 @@
-namespace Pytheus.AspNetCore.Tests;
+namespace Pytheus.Tests.Shared;
 
 /// <summary>
-/// Tests that change process-wide state (<c>Backend.Current</c>, <c>CollectorRegistry.Default</c>, environment
+/// Tests that change process-wide state (<c>CollectorRegistry.Default</c>, <c>Backend.Current</c>, environment
 /// variables) run in this collection, alone, and restore what they change.
 /// </summary>
 [CollectionDefinition("Globals", DisableParallelization = true)]

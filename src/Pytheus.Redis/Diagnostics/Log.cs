@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Redis backend flushes again after {FailedAttempts} failed attempt(s)")]
     public static partial void FlushRecovered(ILogger logger, long failedAttempts);
 
-    [LoggerMessage(4, LogLevel.Error, "Redis rejected the batch of metric '{Metric}' for good; its {Changes} change(s) are dropped")]
-    public static partial void BatchDropped(ILogger logger, Exception exception, string metric, int changes);
+    [LoggerMessage(4, LogLevel.Error, "Redis refused the batch of metric '{Metric}' for good ({Code}); its {Changes} change(s) are dropped")]
+    public static partial void BatchDropped(ILogger logger, Exception exception, string metric, string code, int changes);
 
     [LoggerMessage(5, LogLevel.Warning, "Redis backend shut down with {PendingSeries} series not flushed")]
     public static partial void ShutdownIncomplete(ILogger logger, Exception? exception, int pendingSeries);
@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Redis connection could not be established yet; the backend keeps retrying in the background")]
     public static partial void ConnectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Redis lost the data of metric '{Metric}' (key {Key}); this process re-sends everything it holds for it ({Cells} numbers). Contributions of processes no longer running are gone: counters restart lower (a reset).")]
+    public static partial void DataLost(ILogger logger, string metric, string key, int cells);
+
+    [LoggerMessage(9, LogLevel.Warning, "Metric '{Metric}' is defined differently by another process ({Others}); this process's definition ({Ours}) keeps its numbers apart, and each scrape shows only its own definition's series")]
+    public static partial void DefinitionConflict(ILogger logger, string metric, string ours, string others);
 }

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>
+/// The backend's connection: made — and remade — in the background, so creating the backend never waits for Redis.
+/// Closed on disposal only if the backend opened it.
+/// </summary>
+internal sealed class RedisConnection
+{
+    private readonly Task<IConnectionMultiplexer> _connection;
+    private readonly bool _owned;
+    private readonly int _database;
+
+    public RedisConnection(RedisBackendOptions options, ConfigurationOptions configuration, ILogger logger)
+    {
+        _database = options.Database;
+        if (options.Connection is { } existing)
+        {
+            _connection = Task.FromResult(existing);
+        }
+        else
+        {
+            _owned = true;
+            _connection = ConnectAsync(configuration, logger);
+        }
+    }
+
+    public bool IsConnected => _connection.IsCompletedSuccessfully && _connection.Result.IsConnected;
+
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken) =>
+        (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase(_database);
+
+    /// <summary>Closes the connection if the backend opened it; commands still waiting fail at once.</summary>
+    public async Task CloseAsync()
+    {
+        if (_owned && _connection.IsCompletedSuccessfully)
+        {
+            await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            _connection.Result.Dispose();
+        }
+    }
+
+    private static async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration, ILogger logger)
+    {
+        try
+        {
+            return await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            Log.ConnectFailed(logger, e);
+            throw;
+        }
+    }
+}

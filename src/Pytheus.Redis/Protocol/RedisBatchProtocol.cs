@@ -1,0 +1,408 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>
+/// The flush protocol: at most one outstanding batch per family, numbered by a per-writer sequence; a batch is
+/// acknowledged (its cells learn Redis's values), resent unchanged after a transient failure, abandoned after a
+/// permanent one, or — when Redis lost the family's data — replaced by a whole re-send of this process's contribution.
+/// Everything that touches a family's sequence or unacknowledged batch runs under one gate; a bounded run that gives up
+/// waiting keeps the gate until its work has really ended, so two flushes never overlap.
+/// </summary>
+internal sealed class RedisBatchProtocol
+{
+    private const int MaxRounds = 4;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly RedisFamilies _families;
+    private readonly RedisConnection _connection;
+    private readonly RedisBackendStats _stats;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _writerId;
+    private readonly RedisValue _writerField;
+    private readonly TimeSpan _ttl;
+    private readonly int _ttlSeconds;
+    private int _running;
+    private int _peakRunning;
+
+    public RedisBatchProtocol(
+        RedisFamilies families, RedisConnection connection, RedisBackendStats stats, ILogger logger, TimeProvider time,
+        string writerId, TimeSpan ttl)
+    {
+        _families = families;
+        _connection = connection;
+        _stats = stats;
+        _logger = logger;
+        _time = time;
+        _writerId = writerId;
+        _writerField = RedisKeySchema.WriterField(writerId);
+        _ttl = ttl;
+        _ttlSeconds = (int)Math.Ceiling(ttl.TotalSeconds);
+    }
+
+    /// <summary>Test hook: called after Redis applied a batch; returning true makes the client act as if the reply was lost.</summary>
+    public Func<string, long, bool>? LoseReplyAfterApply { get; set; }
+
+    /// <summary>The most protocol runs ever seen at once (tests: must stay 1).</summary>
+    public int PeakConcurrentRuns => Volatile.Read(ref _peakRunning);
+
+    /// <summary>Whether some family has a batch Redis has not confirmed. Caller holds the gate.</summary>
+    public bool HasUnacknowledged => _families.States.Any(f => f.Unacknowledged is not null);
+
+    /// <summary>Whether some family must re-send its whole contribution. Caller holds the gate.</summary>
+    public bool HasWholeResends => _families.States.Any(f => f.NeedsWholeResend);
+
+    /// <summary>Runs <paramref name="work"/> alone, waiting for the gate as long as <paramref name="cancellationToken"/> allows.</summary>
+    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Enter();
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> alone and waits for it at most <paramref name="budget"/> (shutdown, signals). When the
+    /// budget runs out first, the caller gets a <see cref="TimeoutException"/> but the gate stays taken until the work
+    /// has ended: a Redis command cannot be recalled, and a second flush meanwhile could apply a later batch of a family
+    /// before the earlier one it is still waiting for.
+    /// </summary>
+    public async Task<Exception?> RunBoundedAsync(Func<CancellationToken, Task<Exception?>> work, TimeSpan budget)
+    {
+        using var limit = new CancellationTokenSource(budget);
+        try
+        {
+            await _gate.WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return new TimeoutException($"No flush within {budget.TotalMilliseconds} ms: another flush kept running.");
+        }
+        Enter();
+        Task<Exception?> running;
+        try
+        {
+            running = work(limit.Token);
+        }
+        catch
+        {
+            Exit();
+            throw;
+        }
+        _ = running.ContinueWith(static (_, protocol) => ((RedisBatchProtocol)protocol!).Exit(), this,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            return await running.WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            return new TimeoutException($"Flush still unconfirmed after {budget.TotalMilliseconds} ms.", e);
+        }
+    }
+
+    /// <summary>
+    /// Sends what is pending and settles it, in rounds: after a retried batch is confirmed, the changes that waited
+    /// behind it go next; after a loss, the whole re-send. With <paramref name="checkIdle"/>, families with nothing to
+    /// send are checked for data loss (their hash's epoch) and their TTL kept fresh. Returns the failure, if any batch is
+    /// left unconfirmed. Caller holds the gate.
+    /// </summary>
+    public async Task<Exception?> FlushAsync(bool checkIdle, CancellationToken cancellationToken)
+    {
+        IDatabase database;
+        try
+        {
+            database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RecordFailure(e);
+            return e;
+        }
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var sent = Send(database);
+            var checks = checkIdle && round == 0 ? SendIdleChecks(database, sent) : [];
+            if (sent.Count == 0 && checks.Count == 0)
+            {
+                if (!_stats.Failing)
+                {
+                    _stats.FlushSucceeded(sentSomething: false);
+                }
+                return null;
+            }
+            var failure = await SettleAsync(sent, checks).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return failure;
+            }
+            if (!sent.Any(s => s.Batch.Attempts > 1) && !HasWholeResends)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Sends every family's next batch on <paramref name="pipeline"/> without waiting. Caller holds the gate.</summary>
+    public List<Sent> Send(IDatabaseAsync pipeline)
+    {
+        var sent = new List<Sent>();
+        foreach (var family in _families.States)
+        {
+            if (NextBatch(family) is { } batch)
+            {
+                batch.Attempts++;
+                sent.Add(new Sent(batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.Arguments)));
+            }
+        }
+        return sent;
+    }
+
+    /// <summary>Waits for every reply and acknowledges, keeps or drops each batch. Returns the first transient failure.</summary>
+    public async Task<Exception?> SettleAsync(List<Sent> sent, List<IdleCheck> checks)
+    {
+        Exception? failure = null;
+        foreach (var (batch, reply) in sent)
+        {
+            try
+            {
+                var result = await reply.ConfigureAwait(false);
+                if (LoseReplyAfterApply?.Invoke(batch.Family.Name, batch.Sequence) == true)
+                {
+                    throw new RedisTimeoutException("Test hook: the reply of an applied batch was lost.", CommandStatus.Sent);
+                }
+                Settle(batch, (RedisResult[])result!);
+            }
+            catch (Exception e) when (RedisErrorClassifier.Classify(e) == RedisFailureKind.Permanent)
+            {
+                foreach (var cell in batch.Cells)
+                {
+                    cell.Abandon();
+                }
+                batch.Family.Unacknowledged = null;
+                _stats.Dropped(batch.Cells.Length, e);
+                Log.BatchDropped(_logger, e, batch.Family.Name, RedisErrorClassifier.Code(e.Message), batch.Cells.Length);
+            }
+            catch (Exception e)
+            {
+                // Connection lost, timeout, OOM, READONLY, LOADING...: the batch may or may not have been applied. It stays
+                // unacknowledged and is resent unchanged; its sequence number makes a second application a no-op.
+                failure ??= e;
+            }
+        }
+        foreach (var (family, epoch) in checks)
+        {
+            try
+            {
+                var seen = await epoch.ConfigureAwait(false);
+                if (seen != family.KnownEpoch)
+                {
+                    DataLost(family);
+                }
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
+        FreeReleasedCells();
+        if (failure is not null)
+        {
+            RecordFailure(failure);
+        }
+        else
+        {
+            _stats.FlushSucceeded(sentSomething: sent.Count > 0);
+            if (_stats.Failing)
+            {
+                _stats.Failing = false;
+                Log.FlushRecovered(_logger, _stats.FailedAttemptsInARow);
+                _stats.FailedAttemptsInARow = 0;
+            }
+        }
+        return failure;
+    }
+
+    /// <summary>A scrape found the family's hash missing or of another epoch than this process's changes live in.</summary>
+    public void CheckEpoch(RedisFamilyState family, string? epoch)
+    {
+        if (family.KnownEpoch is not null && family.Unacknowledged is null && epoch != family.KnownEpoch)
+        {
+            DataLost(family);
+        }
+    }
+
+    private void Settle(RedisBatch batch, RedisResult[] reply)
+    {
+        var family = batch.Family;
+        var status = (long)reply[0];
+        ReportConflicts(family, (RedisResult[])reply[2]!);
+        family.Unacknowledged = null;
+        if (status == RedisScripts.DataLost)
+        {
+            // Nothing was applied. The cells keep their in-flight change, which the whole re-send folds in.
+            DataLost(family);
+            return;
+        }
+        for (var i = 0; i < batch.Cells.Length; i++)
+        {
+            batch.Cells[i].Acknowledge(RedisNumber.Parse((RedisValue)reply[i + 3]));
+        }
+        family.KnownEpoch = (string?)reply[1];
+        family.LastTtlRefresh = _time.GetTimestamp();
+    }
+
+    private void DataLost(RedisFamilyState family)
+    {
+        if (family.NeedsWholeResend)
+        {
+            return;
+        }
+        family.NeedsWholeResend = true;
+        family.KnownEpoch = null;
+        _stats.DataLost();
+        Log.DataLost(_logger, family.Name, family.DataKey.ToString(), family.Cells.Length);
+    }
+
+    private void ReportConflicts(RedisFamilyState family, RedisResult[] others)
+    {
+        if (others.Length == 0 || family.ConflictReported)
+        {
+            return;
+        }
+        family.ConflictReported = true;
+        _stats.DefinitionConflict();
+        Log.DefinitionConflict(_logger, family.Name, family.Definition.Text, string.Join("; ", others.Select(o => (string?)o)));
+    }
+
+    /// <summary>The batch to send for a family: the unacknowledged one, else its changes (or whole contribution), else null.</summary>
+    private RedisBatch? NextBatch(RedisFamilyState family)
+    {
+        if (family.Unacknowledged is { } retry)
+        {
+            return retry;
+        }
+        var whole = family.NeedsWholeResend;
+        var increments = new List<(RedisCell Cell, double Value)>();
+        var sets = new List<(RedisCell Cell, double Value)>();
+        foreach (var cell in family.Cells)
+        {
+            if (cell.TryDrain(whole, out var isSet, out var value))
+            {
+                (isSet ? sets : increments).Add((cell, value));
+            }
+        }
+        var removals = family.TakeRemovals();
+        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0)
+        {
+            family.NeedsWholeResend = false;
+            return null;
+        }
+        var sequence = ++family.LastSequence;
+        var cells = new RedisCell[increments.Count + sets.Count];
+        var pairs = 9 + removals.Count;
+        var args = new RedisValue[pairs + 2 * cells.Length];
+        args[0] = _writerField;
+        args[1] = sequence;
+        args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
+        args[3] = $"{_writerId}/{sequence}";
+        args[4] = _ttlSeconds;
+        args[5] = family.Definition.Id;
+        args[6] = family.Definition.Text;
+        args[7] = increments.Count;
+        args[8] = removals.Count;
+        for (var r = 0; r < removals.Count; r++)
+        {
+            args[9 + r] = removals[r];
+        }
+        var i = 0;
+        foreach (var (cell, value) in increments.Concat(sets))
+        {
+            cells[i] = cell;
+            args[pairs + 2 * i] = cell.Field;
+            args[pairs + 1 + 2 * i] = RedisNumber.Format(value);
+            i++;
+        }
+        family.NeedsWholeResend = false;
+        family.Unacknowledged = new RedisBatch(family, sequence, whole, cells, args);
+        return family.Unacknowledged;
+    }
+
+    /// <summary>Asks the epoch of every family that sends nothing now, refreshing the TTL of those not written for a while.</summary>
+    private List<IdleCheck> SendIdleChecks(IDatabaseAsync pipeline, List<Sent> sent)
+    {
+        var checks = new List<IdleCheck>();
+        var now = _time.GetTimestamp();
+        foreach (var family in _families.States)
+        {
+            if (family.KnownEpoch is null || family.Unacknowledged is not null || sent.Any(s => ReferenceEquals(s.Batch.Family, family)))
+            {
+                continue;
+            }
+            checks.Add(new IdleCheck(family, pipeline.HashGetAsync(family.DataKey, RedisKeySchema.EpochField)));
+            if (_time.GetElapsedTime(family.LastTtlRefresh, now) > _ttl / 4)
+            {
+                // Series this process holds stay in Redis while it lives, written or not.
+                _ = pipeline.KeyExpireAsync(family.DataKey, _ttl, ExpireWhen.Always, CommandFlags.FireAndForget);
+                family.LastTtlRefresh = now;
+            }
+        }
+        return checks;
+    }
+
+    private void FreeReleasedCells()
+    {
+        foreach (var family in _families.States)
+        {
+            if (family.FreeReleased() is { } freed)
+            {
+                foreach (var reader in family.Readers)
+                {
+                    freed.ForEach(reader.Forget);
+                }
+            }
+        }
+    }
+
+    private void RecordFailure(Exception e)
+    {
+        _stats.FlushFailed(e);
+        _stats.FailedAttemptsInARow++;
+        Log.FlushAttemptFailed(_logger, e);
+        if (!_stats.Failing)
+        {
+            _stats.Failing = true;
+            Log.FlushFailing(_logger, e, _families.PendingSeries());
+        }
+    }
+
+    private void Enter()
+    {
+        var running = Interlocked.Increment(ref _running);
+        int peak;
+        while (running > (peak = Volatile.Read(ref _peakRunning)) && Interlocked.CompareExchange(ref _peakRunning, running, peak) != peak)
+        {
+        }
+    }
+
+    private void Exit()
+    {
+        Interlocked.Decrement(ref _running);
+        _gate.Release();
+    }
+
+    /// <summary>A batch on its way and its reply.</summary>
+    internal readonly record struct Sent(RedisBatch Batch, Task<RedisResult> Reply);
+
+    /// <summary>An idle family's epoch on its way.</summary>
+    internal readonly record struct IdleCheck(RedisFamilyState Family, Task<RedisValue> Epoch);
+}

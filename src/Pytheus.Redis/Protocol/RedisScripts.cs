@@ -1,0 +1,122 @@
+namespace Pytheus.Backends.Redis;
+
+/// <summary>The Lua script that applies one family's batch exactly once, and detects that Redis lost the family's data.</summary>
+internal static class RedisScripts
+{
+    /// <summary>Status returned when the batch was applied now.</summary>
+    public const long Applied = 1;
+
+    /// <summary>Status returned when the batch had been applied before (its reply was lost): nothing changed.</summary>
+    public const long AlreadyApplied = 0;
+
+    /// <summary>Status returned when the hash the writer's changes lived in is gone: nothing changed.</summary>
+    public const long DataLost = -1;
+
+    /// <summary>
+    /// KEYS[1] = the family's hash, KEYS[2] = the metric's definitions hash.
+    /// ARGV[1] = this writer's sequence field, ARGV[2] = batch sequence number, ARGV[3] = the hash epoch the writer's
+    /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
+    /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
+    /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
+    /// for every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by
+    /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
+    /// <para>
+    /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written:
+    /// nothing is applied and the writer re-sends its whole contribution. Otherwise a batch whose sequence number is not
+    /// above the writer's field was applied already (its reply was lost) and changes nothing. The sequence field lives
+    /// in the hash, so it disappears exactly when the data it guards does.
+    /// </para>
+    /// <para>
+    /// Arithmetic is done on Lua doubles and stored as <c>%.17g</c> so values round-trip exactly, and — unlike
+    /// HINCRBYFLOAT — NaN and infinities cannot make the script fail half-way. The first write is the definitions HSET:
+    /// Redis refuses a script's writes (OOM, READONLY, MISCONF, NOREPLICAS) at its first write or not at all, so a
+    /// refused batch changed nothing.
+    /// </para>
+    /// Returns { status, epoch, { texts of other live definitions }, value of each field after the batch... }.
+    /// </summary>
+    public const string ApplyBatch = """
+        local tonumber, format, call = tonumber, string.format, redis.call
+        local data, defs = KEYS[1], KEYS[2]
+        local writer, seq, known, candidate = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+        local ttl = tonumber(ARGV[5])
+        local increments = tonumber(ARGV[8])
+        local removals = tonumber(ARGV[9])
+        local base = 9 + removals
+        local count = (#ARGV - base) / 2
+        local now = tonumber(call('TIME')[1])
+        call('HSET', defs, ARGV[6], now .. ' ' .. ARGV[7])
+        local conflicts = {}
+        local all = call('HGETALL', defs)
+        for i = 1, #all, 2 do
+          if all[i] ~= ARGV[6] then
+            local seen, text = string.match(all[i + 1], '^(%d+) (.*)$')
+            if (tonumber(seen) or 0) + ttl < now then
+              call('HDEL', defs, all[i])
+            else
+              conflicts[#conflicts + 1] = text
+            end
+          end
+        end
+        call('EXPIRE', defs, ttl)
+        local epoch = call('HGET', data, '@epoch')
+        if known ~= '' and epoch ~= known then
+          return { -1, epoch or '', conflicts }
+        end
+        if not epoch then
+          epoch = candidate
+          call('HSET', data, '@epoch', epoch)
+        end
+        local last = tonumber(call('HGET', data, writer) or '0') or 0
+        local apply = seq > last
+        local result = { apply and 1 or 0, epoch, conflicts }
+        if apply then
+          for r = 10, base do
+            if ARGV[r] == '*' then
+              local keys = call('HKEYS', data)
+              for k = 1, #keys do
+                if string.sub(keys[k], 1, 1) ~= '@' then
+                  call('HDEL', data, keys[k])
+                end
+              end
+            else
+              call('HDEL', data, ARGV[r])
+            end
+          end
+        end
+        -- Fields go in chunks: one HMGET and one HSET per chunk instead of two calls per field.
+        local first = 0
+        while first < count do
+          local size = math.min(500, count - first)
+          local fields = {}
+          for k = 1, size do
+            fields[k] = ARGV[base - 1 + 2 * (first + k)]
+          end
+          local current = call('HMGET', data, unpack(fields))
+          if apply then
+            local writes = {}
+            for k = 1, size do
+              local index = first + k - 1
+              local value = tonumber(ARGV[base + 2 * (first + k)]) or 0
+              if index < increments then
+                value = (tonumber(current[k] or '0') or 0) + value
+              end
+              local text = format('%.17g', value)
+              writes[2 * k - 1] = fields[k]
+              writes[2 * k] = text
+              result[#result + 1] = text
+            end
+            call('HSET', data, unpack(writes))
+          else
+            for k = 1, size do
+              result[#result + 1] = current[k] or '0'
+            end
+          end
+          first = first + size
+        end
+        if apply then
+          call('HSET', data, writer, ARGV[2])
+        end
+        call('EXPIRE', data, ttl)
+        return result
+        """;
+}

@@ -1,0 +1,69 @@
+using Pytheus.Metrics;
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>
+/// A scrape: this process's pending batches and one <c>HGETALL</c> (+ <c>EXPIRE</c>) per family go out pipelined — one
+/// round trip whatever the number of series — and the hashes come back as sorted series.
+/// </summary>
+internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol protocol, RedisConnection connection, RedisBackendOptions options)
+{
+    public async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
+        IReadOnlyList<MetricFamily> requested, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ScrapeTimeout);
+        try
+        {
+            return await protocol.RunAsync(token => ReadAsync(requested, token), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Redis scrape timed out after {options.ScrapeTimeout.TotalMilliseconds} ms.");
+        }
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> ReadAsync(IReadOnlyList<MetricFamily> requested, CancellationToken token)
+    {
+        var database = await connection.GetDatabaseAsync(token).ConfigureAwait(false);
+        if (protocol.HasUnacknowledged)
+        {
+            // Batches left unconfirmed by an earlier failure go first, so that this scrape's flush carries the changes
+            // waiting behind them (read-your-writes). Failures show up in the pipeline below.
+            await protocol.FlushAsync(checkIdle: false, token).ConfigureAwait(false);
+        }
+        var bindings = requested.Select(families.Bind).ToArray();
+        // Commands issued back to back without awaiting go out pipelined on the multiplexer's connection: one round trip.
+        // (Not an IBatch: StackExchange.Redis re-sends a script after NOSCRIPT, which a batch already executed cannot.)
+        var flushes = protocol.Send(database);
+        var reads = new Task<HashEntry[]>[bindings.Length];
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            var key = bindings[i].State.DataKey;
+            reads[i] = database.HashGetAllAsync(key);
+            _ = database.KeyExpireAsync(key, options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
+        }
+        try
+        {
+            await Task.WhenAll(reads).WaitAsync(token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Settle the flush outcomes before releasing the gate, whatever happened to the reads.
+            await protocol.SettleAsync(flushes, []).ConfigureAwait(false);
+        }
+        var result = new IReadOnlyList<SeriesSnapshot>[bindings.Length];
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            result[i] = bindings[i].Reader.Read(reads[i].Result, out var epoch);
+            protocol.CheckEpoch(bindings[i].State, epoch);
+        }
+        if (protocol.HasWholeResends)
+        {
+            // Redis lost data this process holds: put it back now rather than at the next flush.
+            await protocol.FlushAsync(checkIdle: false, token).ConfigureAwait(false);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+using Pytheus.Exposition;
+using Pytheus.Metrics;
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>
+/// Names of keys and hash fields (documented in <c>docs/redis-backend.md</c>):
+/// <list type="bullet">
+/// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:&lt;definition id&gt;</c> — HASH of one metric family as defined one way:
+/// one field per stored number of every series (<c>&lt;slot&gt;|&lt;labels&gt;</c>, e.g.
+/// <c>v|{"code":"200","method":"GET"}</c>, <c>le=0.5|{}</c>, <c>sum|{}</c>), plus the protocol's own fields, which start
+/// with <c>@</c>: <c>@epoch</c> (the incarnation of the hash) and <c>@w|&lt;writer&gt;</c> (the last batch sequence number
+/// each writer applied), so that the sequence lives exactly as long as the data it guards.</item>
+/// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:defs</c> — HASH, definition id → "&lt;unix time last written&gt; &lt;definition&gt;",
+/// to detect processes that define the name differently.</item>
+/// </list>
+/// The <c>{metric}</c> hash tag keeps a metric's keys in one Redis Cluster slot, so one script can update them atomically.
+/// </summary>
+internal static class RedisKeySchema
+{
+    public const string ValueSlot = "v";
+    public const string SumSlot = "sum";
+    public const string CountSlot = "count";
+    public const char SlotSeparator = '|';
+
+    /// <summary>Fields of the protocol (not numbers) start with this; no slot name does.</summary>
+    public const char ProtocolFieldMarker = '@';
+
+    public const string EpochField = "@epoch";
+
+    public static RedisKey DataKey(string prefix, string metricName, RedisDefinition definition) =>
+        $"{prefix}:{{{metricName}}}:{definition.Id}";
+
+    public static RedisKey DefinitionsKey(string prefix, string metricName) => $"{prefix}:{{{metricName}}}:defs";
+
+    /// <summary>The field holding the last batch sequence number <paramref name="writerId"/> applied to a family.</summary>
+    public static string WriterField(string writerId) => "@w|" + writerId;
+
+    public static string Field(string slot, string labelsText) => slot + SlotSeparator + labelsText;
+
+    /// <summary>The slot name of each stored number of a family, in its value layout.</summary>
+    public static string[] SlotNames(MetricFamily family)
+    {
+        var slots = new string[family.ValueLayout.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = family.ValueLayout[i] switch
+            {
+                ValueKind.Bucket => "le=" + PrometheusFloat.Format(family.UpperBounds[i]),
+                ValueKind.Sum => SumSlot,
+                ValueKind.Count => CountSlot,
+                _ => ValueSlot,
+            };
+        }
+        return slots;
+    }
+}

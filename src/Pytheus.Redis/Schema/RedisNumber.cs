@@ -1,0 +1,36 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>Numbers as the apply script reads and writes them (C <c>%.17g</c> text: exact round trip, <c>inf</c>, <c>nan</c>).</summary>
+internal static class RedisNumber
+{
+    /// <summary>Formats a number for the Lua script so that it parses back to the same double.</summary>
+    public static string Format(double value) =>
+        double.IsNaN(value) ? "nan"
+        : double.IsPositiveInfinity(value) ? "inf"
+        : double.IsNegativeInfinity(value) ? "-inf"
+        : value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a number stored by the Lua script (<c>inf</c>, <c>-nan</c> and so on); missing is 0.</summary>
+    public static double Parse(RedisValue value)
+    {
+        if (value.IsNullOrEmpty)
+        {
+            return 0;
+        }
+        if (value.TryParse(out double parsed))
+        {
+            return parsed;
+        }
+        var text = ((string)value!).Trim().ToLowerInvariant();
+        return text switch
+        {
+            "inf" or "+inf" or "infinity" or "+infinity" => double.PositiveInfinity,
+            "-inf" or "-infinity" => double.NegativeInfinity,
+            "nan" or "-nan" or "+nan" => double.NaN,
+            _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed) ? parsed : double.NaN,
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using Pytheus.Metrics;
+
+namespace Pytheus.Backends.Redis;
+
+/// <summary>
+/// One <see cref="MetricFamily"/> object bound to the Redis hash of its name and definition: where its cells live
+/// (shared with every other family object of the same name and definition — another registry, another prefix) and how
+/// its scrapes are read (its own label order).
+/// </summary>
+internal sealed class RedisFamilyBinding
+{
+    private EncodedLabels? _last;
+
+    public RedisFamilyBinding(MetricFamily family, RedisFamilyState state)
+    {
+        Family = family;
+        State = state;
+        SlotNames = RedisKeySchema.SlotNames(family);
+        Reader = new RedisFamilyReader(family, SlotNames);
+        state.AddReader(Reader);
+    }
+
+    public MetricFamily Family { get; }
+
+    public RedisFamilyState State { get; }
+
+    public RedisFamilyReader Reader { get; }
+
+    public string[] SlotNames { get; }
+
+    /// <summary>
+    /// The canonical label text of a series. The stores of one series are created one after the other with the same
+    /// label array (a histogram asks once per bucket), so the last encoding is kept and reused.
+    /// </summary>
+    public string EncodeLabels(string[] labelValues)
+    {
+        if (Volatile.Read(ref _last) is { } last && ReferenceEquals(last.Values, labelValues))
+        {
+            return last.Text;
+        }
+        var text = RedisLabelCodec.Encode(Family.LabelNames, labelValues);
+        Volatile.Write(ref _last, new EncodedLabels(labelValues, text));
+        return text;
+    }
+
+    private sealed record EncodedLabels(string[] Values, string Text);
+}

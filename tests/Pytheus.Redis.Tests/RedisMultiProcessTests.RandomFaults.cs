@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Pytheus.Redis.Tests;
+
+/// <summary>
+/// A seeded, randomized fault run: four worker processes write and scrape while the test injects faults drawn from
+/// Redis's failure vocabulary. Afterwards every total is exact (every process is alive, so even data Redis lost comes
+/// back: each re-sends its own contribution, which can never double), no caller saw an exception, and the losses the
+/// run caused are reported by the workers' status. Replay a run with <c>PYTHEUS_REDIS_FAULT_SEED=&lt;seed&gt;</c>.
+/// </summary>
+public partial class RedisMultiProcessTests
+{
+    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(5);
+
+    private static readonly string[] FaultNames =
+    [
+        "client-kill", "client-pause", "oom", "busy", "flushall", "restart-without-persistence", "noreplicas", "misconf",
+        "loading", "key-expiry",
+    ];
+
+    [Fact]
+    public async Task Random_faults_across_four_processes_end_with_exact_totals()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("PYTHEUS_REDIS_FAULT_SEED"), CultureInfo.InvariantCulture, out var fixedSeed)
+            ? fixedSeed
+            : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (replay with PYTHEUS_REDIS_FAULT_SEED={seed})");
+        var random = new Random(seed);
+        var injected = new List<string>();
+        using var redis = RedisServer.Create(persistent: false);
+        try
+        {
+            var results = await RunWorkers(redis, during: async _ =>
+            {
+                await Task.Delay(300);
+                var phase = Stopwatch.StartNew();
+                while (phase.Elapsed < FaultPhase)
+                {
+                    var fault = FaultNames[random.Next(FaultNames.Length)];
+                    injected.Add(fault);
+                    await Task.Run(() => Inject(redis, fault, random));
+                    await Task.Delay(random.Next(50, 250));
+                }
+            });
+            output.WriteLine("faults: " + string.Join(", ", injected));
+            AssertTotals(redis, results);
+            if (injected.Any(f => f is "flushall" or "restart-without-persistence" or "key-expiry"))
+            {
+                results.Sum(r => r.Resends).ShouldBeGreaterThan(0, "data Redis lost must be reported");
+            }
+        }
+        catch (Exception e)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"Randomized fault run failed with seed {seed} (replay with PYTHEUS_REDIS_FAULT_SEED={seed}); faults: {string.Join(", ", injected)}\n{e}");
+        }
+    }
+
+    private void Inject(RedisServer redis, string fault, Random random)
+    {
+        var hold = random.Next(100, 400);
+        switch (fault)
+        {
+            case "client-kill":
+                redis.Command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+                break;
+            case "client-pause":
+                redis.Command("CLIENT", "PAUSE", Ms(hold), "WRITE").ShouldBe("+OK");
+                Thread.Sleep(hold);
+                break;
+            case "oom":
+                Holding(redis, hold, ["CONFIG", "SET", "maxmemory", "1"], ["CONFIG", "SET", "maxmemory", "0"]);
+                break;
+            case "noreplicas":
+                Holding(redis, hold, ["CONFIG", "SET", "min-replicas-to-write", "1"], ["CONFIG", "SET", "min-replicas-to-write", "0"]);
+                break;
+            case "busy":
+                redis.Command("CONFIG", "SET", "busy-reply-threshold", "20").ShouldBe("+OK");
+                var script = Task.Run(() => redis.Command("EVAL", "while true do end", "0"));
+                RedisServer.WaitFor(() => redis.Command("PING").StartsWith("-BUSY", StringComparison.Ordinal), "BUSY");
+                Thread.Sleep(hold);
+                redis.Command("SCRIPT", "KILL").ShouldBe("+OK");
+                script.Wait(TimeSpan.FromSeconds(20)).ShouldBeTrue();
+                break;
+            case "flushall":
+                redis.Command("FLUSHALL").ShouldBe("+OK");
+                break;
+            case "restart-without-persistence":
+                redis.Kill();
+                Thread.Sleep(hold);
+                redis.Start();
+                break;
+            case "misconf":
+                redis.Command("CONFIG", "SET", "save", "3600 1").ShouldBe("+OK");
+                redis.Command("CONFIG", "SET", "dir", "/proc").ShouldBe("+OK");
+                RedisServerFaultTests.BackgroundSave(redis, "err");
+                Thread.Sleep(hold);
+                redis.Command("CONFIG", "SET", "dir", redis.DataDirectory).ShouldBe("+OK");
+                RedisServerFaultTests.BackgroundSave(redis, "ok");
+                redis.Command("CONFIG", "SET", "save", "").ShouldBe("+OK");
+                break;
+            case "loading":
+                redis.Command("DEBUG", "POPULATE", "2000", "pad").ShouldBe("+OK");
+                redis.Command("CONFIG", "SET", "key-load-delay", Ms(hold)).ShouldBe("+OK"); // µs per key: ~0.2-0.8 s
+                redis.Command("CONFIG", "SET", "loading-process-events-interval-bytes", "1024").ShouldBe("+OK");
+                redis.Command("DEBUG", "RELOAD").ShouldBe("+OK");
+                redis.Command("CONFIG", "SET", "key-load-delay", "0").ShouldBe("+OK");
+                break;
+            case "key-expiry":
+                var keys = redis.Command("KEYS", Prefix + ":*").Split("\r\n").Where(l => l.StartsWith(Prefix, StringComparison.Ordinal)).ToArray();
+                if (keys.Length > 0)
+                {
+                    redis.Command("PEXPIRE", keys[random.Next(keys.Length)], "1");
+                }
+                break;
+        }
+    }
+
+    private static void Holding(RedisServer redis, int milliseconds, string[] inject, string[] lift)
+    {
+        redis.Command(inject).ShouldBe("+OK");
+        Thread.Sleep(milliseconds);
+        redis.Command(lift).ShouldBe("+OK");
+    }
+
+    private static string Ms(int milliseconds) => milliseconds.ToString(CultureInfo.InvariantCulture);
+}
