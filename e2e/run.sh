@@ -19,4 +19,12 @@ work=$(mktemp -d -t pytheus-e2e-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "e2e: publishing samples/LegacyApp…"
 dotnet publish samples/LegacyApp -c Release -o "$work/app" -nodeReuse:false -v:q >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }
-exec python3 e2e/e2e.py --app "$work/app/LegacyApp.dll" --work "$work"
+# E2E_STRATEGIES: the PatchClient strategies to prove, one run each on the same published app (default: the one
+# PYTHEUS_PATCH_STRATEGY names, else auto).
+status=0
+for strategy in ${E2E_STRATEGIES:-${PYTHEUS_PATCH_STRATEGY:-auto}}; do
+  echo "e2e: PatchClient strategy $strategy"
+  mkdir -p "$work/$strategy"
+  PYTHEUS_PATCH_STRATEGY=$strategy python3 e2e/e2e.py --app "$work/app/LegacyApp.dll" --work "$work/$strategy" || status=1
+done
+exit "$status"

@@ -27,6 +27,8 @@ public static class Program
                 .WithId("Quick")
                 .AsDefault());
         }
+        // The generated project's build can take minutes on a machine shared with other builds (BenchmarkDotNet's default is 2).
+        config = ManualConfig.Create(config).WithBuildTimeout(TimeSpan.FromMinutes(10));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pytheus.Compat.PrometheusNet.Binding;
+using Pytheus.Compat.PrometheusNet.Harvest;
 using Pytheus.Compat.PrometheusNet.Patching;
 using Pytheus.Compat.PrometheusNet.Redirects;
 using PyBackend = Pytheus.Backends.Backend;
@@ -25,13 +26,16 @@ public static class Compat
     public static PatchHandle? Active => Volatile.Read(ref _active);
 
     /// <summary>
-    /// Redirects prometheus-net onto Pytheus. Call it first thing at start-up (first line of <c>Main</c>), before any code
-    /// that uses prometheus-net runs: a caller that the JIT already optimized with prometheus-net inlined cannot be
-    /// redirected, and <see cref="PatchReport.LateSigns"/> says when that may have happened. Idempotent and thread-safe:
-    /// later calls return the active patch (their options are ignored).
+    /// Moves prometheus-net onto Pytheus, with the strategy chosen by <see cref="PatchOptions.Strategy"/> or
+    /// <c>PYTHEUS_PATCH_STRATEGY</c> (see <see cref="PatchStrategy"/>). Call it first thing at start-up (first line of
+    /// <c>Main</c>): under the detour strategy a caller that the JIT already optimized with prometheus-net inlined cannot
+    /// be redirected, and <see cref="PatchReport.LateSigns"/> says when that may have happened. Idempotent and
+    /// thread-safe: later calls return the active patch (their options are ignored).
     /// </summary>
-    /// <exception cref="PlatformNotSupportedException">The runtime, OS or CPU is not one the detour engine supports; nothing was changed.</exception>
+    /// <exception cref="PlatformNotSupportedException">The detour strategy was asked for on a runtime, OS or CPU the detour engine does not support; nothing was changed.</exception>
     /// <exception cref="NotSupportedException">The loaded prometheus-net is not the 8.2.1 build this bridge knows; nothing was changed.</exception>
+    /// <exception cref="InvalidOperationException"><c>PYTHEUS_PATCH_STRATEGY</c> holds an unknown value; nothing was changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PatchOptions.HarvestInterval"/> is not positive.</exception>
     public static PatchHandle PatchClient(PatchOptions? options = null)
     {
         lock (Gate)
@@ -42,63 +46,119 @@ public static class Compat
             }
             options ??= new PatchOptions();
             var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
-            // Everything that can refuse (platform, prometheus-net build, backend configuration) runs before anything changes.
-            var detourer = options.Detourer ?? MethodDetourer.Create();
-            var backend = options.Backend ?? PyBackend.Current;
-            var registry = options.Registry ?? PyRegistry.Default;
-            // Patching again onto the same backend and registry keeps the bindings, so series continue where they were.
-            if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
-            {
-                var created = new PrometheusNetInternals();
-                var newBinder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), new GaugeModeRules(options.GaugeModes, options.DefaultGaugeMode), logger);
-                bridge = _bridge = new Bridge(backend, registry, created, newBinder, new RegistrySynchronizer(newBinder, registry, logger));
-            }
-            var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
-
-            // Detours are installed once per process and never removed: undo only deactivates them (see PatchState).
-            // A refusal half-way leaves the ones already made installed and inactive, where they run prometheus-net's
-            // own code, so prometheus-net behaves exactly as before; a later PatchClient() installs the rest.
-            var made = new List<IMethodDetour>();
-            foreach (var redirect in RedirectTable.Build(internals.CollectAndSerialize))
-            {
-                if (Installed.ContainsKey(redirect.Target))
-                {
-                    continue;
-                }
-                var detour = detourer.Redirect(redirect.Target, redirect.Replacement);
-                redirect.SetOriginal(detour.OriginalEntryPoint);
-                Installed[redirect.Target] = detour;
-                made.Add(detour);
-            }
-            PatchState.Activate(binder, new Exporter(internals, synchronizer));
-
-            var lateSigns = LateSigns(made).ToList();
-            // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
-            var escapedBefore = synchronizer.Escaped;
-            synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
-            var escapedNow = synchronizer.Escaped;
-            if (escapedNow != escapedBefore && made.Count > 0)
-            {
-                lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escapedNow.Amount - escapedBefore.Amount}, " +
-                    $"{escapedNow.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
-            }
-            var runtime = Installed.Values.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
-            var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped);
-            Log.Patched(logger, Installed.Count, backend.GetType().Name, internals.Version);
-            foreach (var sign in lateSigns)
-            {
-                Log.CalledLate(logger, sign);
-            }
-            var handle = new PatchHandle(report, logger);
+            // Everything that can refuse (strategy, platform, prometheus-net build, backend configuration) runs before anything changes.
+            var (requested, source) = StrategySelection.Requested(options, Environment.GetEnvironmentVariable);
+            var (detourer, reason) = StrategySelection.Resolve(requested, source, options, MethodDetourer.Create);
+            Log.StrategyChosen(logger, detourer is null ? "portable" : "detour", reason);
+            var handle = detourer is null ? PatchPortable(options, logger, reason) : PatchWithDetours(options, detourer, logger, reason);
             Volatile.Write(ref _active, handle);
             return handle;
         }
     }
 
     /// <summary>
+    /// Shares a custom prometheus-net registry (<c>Metrics.NewCustomRegistry()</c>) under the portable strategy, which
+    /// cannot discover registries by itself; <c>Metrics.DefaultRegistry</c> is always covered. The detour strategy
+    /// covers every registry without it, so calling it is harmless there. It may be called before or after
+    /// <see cref="PatchClient(PatchOptions?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="registry"/> is null.</exception>
+    public static void Attach(Prometheus.CollectorRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        PortablePatch.Attach(registry);
+    }
+
+    private static PatchHandle PatchWithDetours(PatchOptions options, IMethodDetourer detourer, ILogger logger, string reason)
+    {
+        var bridge = BridgeFor(options, logger);
+        var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
+
+        // Detours are installed once per process and never removed: undo only deactivates them (see PatchState).
+        // A refusal half-way leaves the ones already made installed and inactive, where they run prometheus-net's
+        // own code, so prometheus-net behaves exactly as before; a later PatchClient() installs the rest.
+        var made = new List<IMethodDetour>();
+        foreach (var redirect in RedirectTable.Build(internals.CollectAndSerialize))
+        {
+            if (Installed.ContainsKey(redirect.Target))
+            {
+                continue;
+            }
+            var detour = detourer.Redirect(redirect.Target, redirect.Replacement);
+            redirect.SetOriginal(detour.OriginalEntryPoint);
+            Installed[redirect.Target] = detour;
+            made.Add(detour);
+        }
+        PatchState.Activate(binder, new Exporter(internals, synchronizer));
+
+        var lateSigns = LateSigns(made).ToList();
+        // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
+        var escapedBefore = synchronizer.Escaped;
+        synchronizer.Synchronize(Prometheus.Metrics.DefaultRegistry);
+        var escapedNow = synchronizer.Escaped;
+        if (escapedNow != escapedBefore && made.Count > 0)
+        {
+            lateSigns.Add($"prometheus-net metrics were updated before the patch (amount {escapedNow.Amount - escapedBefore.Amount}, " +
+                $"{escapedNow.Observations - escapedBefore.Observations} observation(s); folded into the backend)");
+        }
+        var runtime = Installed.Values.FirstOrDefault()?.Diagnostics.Runtime ?? System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+        var report = new PatchReport(Installed.Count, runtime, internals.Version, lateSigns, () => synchronizer.Escaped)
+        {
+            Strategy = PatchStrategy.Detour,
+            StrategyReason = reason,
+        };
+        Log.Patched(logger, Installed.Count, bridge.Backend.GetType().Name, internals.Version);
+        foreach (var sign in lateSigns)
+        {
+            Log.CalledLate(logger, sign);
+        }
+        return new PatchHandle(report, logger);
+    }
+
+    private static PatchHandle PatchPortable(PatchOptions options, ILogger logger, string reason)
+    {
+        // Prepared before the backend is resolved, so that its exit handler runs before the backend's last flush.
+        var portable = PortablePatch.Prepare(options.HarvestInterval, logger);
+        Bridge bridge;
+        try
+        {
+            bridge = BridgeFor(options, logger);
+        }
+        catch
+        {
+            portable.Dispose();
+            throw;
+        }
+        portable.Start(bridge.Harvester);
+        // Values stored before the patch are changes like any other: the first harvest takes them, nothing is late.
+        var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => (0, 0))
+        {
+            Strategy = PatchStrategy.Portable,
+            StrategyReason = reason,
+        };
+        Log.Harvesting(logger, bridge.Backend.GetType().Name, options.HarvestInterval.TotalMilliseconds, bridge.Internals.Version);
+        return new PatchHandle(report, logger, portable);
+    }
+
+    /// <summary>The bindings for this backend and registry: kept when patching again onto the same ones, so series continue where they were.</summary>
+    private static Bridge BridgeFor(PatchOptions options, ILogger logger)
+    {
+        var backend = options.Backend ?? PyBackend.Current;
+        var registry = options.Registry ?? PyRegistry.Default;
+        if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
+        {
+            var created = new PrometheusNetInternals();
+            var binder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), new GaugeModeRules(options.GaugeModes, options.DefaultGaugeMode), logger);
+            var synchronizer = new RegistrySynchronizer(binder, registry, logger);
+            bridge = _bridge = new Bridge(backend, registry, created, binder, synchronizer, new Harvester(binder, synchronizer, logger));
+        }
+        return bridge;
+    }
+
+    /// <summary>
     /// Undoes the active patch, if any: prometheus-net runs on its own storage again. No code is written: the
     /// redirections stay in place and run prometheus-net's original code until a patch is active again, so calls racing
-    /// with the undo behave as prometheus-net.
+    /// with the undo behave as prometheus-net. Under the portable strategy, harvesting stops.
     /// </summary>
     public static void UnpatchClient()
     {
@@ -116,7 +176,8 @@ public static class Compat
     }
 
     private sealed record Bridge(
-        Backends.IBackend Backend, PyRegistry Registry, PrometheusNetInternals Internals, MetricBinder Binder, RegistrySynchronizer Synchronizer);
+        Backends.IBackend Backend, PyRegistry Registry, PrometheusNetInternals Internals, MetricBinder Binder, RegistrySynchronizer Synchronizer,
+        Harvester Harvester);
 
     private static IEnumerable<string> LateSigns(IEnumerable<IMethodDetour> detours)
     {

@@ -6,10 +6,12 @@ namespace Pytheus.Compat.PrometheusNet;
 public sealed class PatchHandle : IDisposable
 {
     private readonly ILogger _logger;
+    private readonly IDisposable? _harvesting;
     private int _undone;
 
-    internal PatchHandle(PatchReport report, ILogger logger)
+    internal PatchHandle(PatchReport report, ILogger logger, IDisposable? harvesting = null)
     {
+        _harvesting = harvesting;
         Report = report;
         _logger = logger;
     }
@@ -33,6 +35,7 @@ public sealed class PatchHandle : IDisposable
     {
         if (Interlocked.Exchange(ref _undone, 1) == 0)
         {
+            _harvesting?.Dispose();
             Log.Unpatched(_logger);
         }
     }

@@ -47,4 +47,17 @@ public sealed class PatchOptions
 
     /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>. Internal: tests swap it.</summary>
     internal IMethodDetourer? Detourer { get; set; }
+
+    /// <summary>
+    /// How prometheus-net is moved onto Pytheus. Null means the environment variable <c>PYTHEUS_PATCH_STRATEGY</c>
+    /// (<c>auto</c>, <c>detour</c> or <c>portable</c>), and <see cref="PatchStrategy.Auto"/> when it is not set.
+    /// </summary>
+    public PatchStrategy? Strategy { get; set; }
+
+    /// <summary>
+    /// Under the portable strategy, how often prometheus-net's changes are harvested into the backend (default 1 s):
+    /// other processes see a change at most this long plus the backend's own flush interval later. Every export
+    /// harvests first, so this process's own exports are always up to date.
+    /// </summary>
+    public TimeSpan HarvestInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -14,7 +14,13 @@ public sealed class PatchReport
 
     private readonly Func<(double Amount, long Observations)> _escaped;
 
-    /// <summary>Number of prometheus-net methods redirected.</summary>
+    /// <summary>The strategy in use: <see cref="PatchStrategy.Detour"/> or <see cref="PatchStrategy.Portable"/>.</summary>
+    public PatchStrategy Strategy { get; internal init; } = PatchStrategy.Detour;
+
+    /// <summary>Why that strategy was chosen (asked for in code or in the environment, or what Auto found).</summary>
+    public string StrategyReason { get; internal init; } = string.Empty;
+
+    /// <summary>Number of prometheus-net methods redirected (0 under the portable strategy).</summary>
     public int RedirectedMethods { get; }
 
     /// <summary>The runtime the patch runs on.</summary>
@@ -34,7 +40,7 @@ public sealed class PatchReport
 
     // Escaped updates are values found in prometheus-net's own storage (written before the patch or by callers that
     // bypassed it) and folded into the backend so far. Amounts and observation counts are reported apart: they are
-    // different units.
+    // different units. Both stay 0 under the portable strategy, where prometheus-net's storage is the source.
 
     /// <summary>
     /// The amount folded into counters (their escaped increments) and gauges (the absolute change of each) from values

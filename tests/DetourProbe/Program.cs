@@ -6,7 +6,7 @@ using Pytheus.Compat.PrometheusNet.Patching;
 namespace DetourProbe;
 
 /// <summary>
-/// Usage: DetourProbe cold|warm|undo [scale]. Prints one line per check ("PASS …"/"FAIL …") and "DIAG …" lines;
+/// Usage: DetourProbe cold|warm|undo|late|portable [scale]. Prints one line per check ("PASS …"/"FAIL …") and "DIAG …" lines;
 /// exit code 0 when every check passed. Idle gaps of 150 ms and a 1 s sleep make tiered compilation actually
 /// happen between phases (call counting starts only after 100 ms without new tier-0 JIT activity).
 /// </summary>
@@ -44,6 +44,10 @@ public static class Program
         else if (mode == "late")
         {
             return Late(histogramChild);
+        }
+        else if (mode == "portable")
+        {
+            return PortableRun.Run(registry, child, gaugeChild, histogramChild, scale);
         }
 
         var detourer = MethodDetourer.Create();

@@ -21,6 +21,7 @@ switch (mode)
         HotLoops.IncrementDirect(child, 1);
         var handle = Compat.PatchClient();
         HotLoops.IncrementDirect(child, n);
+        Console.WriteLine($"strategy={handle.Report.Strategy}");
         Console.WriteLine($"late-signs={handle.Report.LateSigns.Count}");
         Console.Write(await Export());
         Console.WriteLine($"escaped-amount={handle.Report.EscapedAmountFolded}");

@@ -8,7 +8,12 @@ namespace Pytheus.Compat.PrometheusNet.Tests;
 [Collection(PatchedCollection.Name)]
 public class CompatTests(PatchedFixture fixture)
 {
-    private static LegacyShop NewShop(string prefix) => new(PromMetrics.NewCustomRegistry(), prefix);
+    private static LegacyShop NewShop(string prefix)
+    {
+        var registry = PromMetrics.NewCustomRegistry();
+        Compat.Attach(registry);
+        return new(registry, prefix);
+    }
 
     [Fact]
     public void PatchClient_is_idempotent_and_thread_safe()
@@ -16,7 +21,8 @@ public class CompatTests(PatchedFixture fixture)
         var handles = new PatchHandle[8];
         Parallel.For(0, handles.Length, i => handles[i] = Compat.PatchClient());
         handles.ShouldAllBe(h => ReferenceEquals(h, Compat.Active));
-        Compat.Active!.Report.RedirectedMethods.ShouldBe(13);
+        Compat.Active!.Report.RedirectedMethods.ShouldBe(ActiveStrategy.IsPortable ? 0 : 13);
+        Compat.Active.Report.Strategy.ShouldBe(ActiveStrategy.IsPortable ? PatchStrategy.Portable : PatchStrategy.Detour);
         Compat.Active.Report.PrometheusNetVersion.ShouldStartWith("8.2.1");
     }
 
@@ -29,8 +35,8 @@ public class CompatTests(PatchedFixture fixture)
         shop.Orders.WithLabels("ok", "eu").Value.ShouldBe(3);
         shop.Orders.WithLabels("ok", "us").Value.ShouldBe(4);
         shop.Requests.Value.ShouldBe(10);
-        PrometheusNetStorage.CounterValue(shop.Orders.WithLabels("ok", "eu")).ShouldBe(0);
-        PrometheusNetStorage.CounterValue(((ICollector<Counter.Child>)shop.Requests).Unlabelled).ShouldBe(0);
+        PrometheusNetStorage.CounterValue(shop.Orders.WithLabels("ok", "eu")).ShouldBe(ActiveStrategy.Stored(3));
+        PrometheusNetStorage.CounterValue(((ICollector<Counter.Child>)shop.Requests).Unlabelled).ShouldBe(ActiveStrategy.Stored(10));
 
         var text = await shop.ExportAsync();
         text.ShouldContain("c1_orders_total{status=\"ok\",region=\"eu\"} 3\n");
@@ -56,7 +62,7 @@ public class CompatTests(PatchedFixture fixture)
         text.ShouldContain("g1_queue_length{queue=\"sms\"} 4\n");
         text.ShouldContain("g1_queue_length{queue=\"push\"} 1.5\n");
         text.ShouldContain("g1_in_flight 0\n");
-        PrometheusNetStorage.GaugeValue(shop.Queue.WithLabels("sms")).ShouldBe(0);
+        PrometheusNetStorage.GaugeValue(shop.Queue.WithLabels("sms")).ShouldBe(ActiveStrategy.Stored(4));
         shop.Queue.WithLabels("stamp").Value.ShouldBeInRange(before - 0.001, after + 0.001);
     }
 
@@ -69,7 +75,7 @@ public class CompatTests(PatchedFixture fixture)
         var home = shop.Latency.WithLabels("/home");
         home.Count.ShouldBe(5);
         home.Sum.ShouldBe(0.05 + 0.25 + 0.35 * 3, tolerance: 1e-9);
-        PrometheusNetStorage.HistogramSum(home).ShouldBe(0);
+        PrometheusNetStorage.HistogramSum(home).ShouldBe(ActiveStrategy.Stored(0.05 + 0.25 + 0.35 * 3), tolerance: 1e-9);
         shop.Latency.WithLabels("/timed").Count.ShouldBe(1);
 
         var text = await shop.ExportAsync();
@@ -83,9 +89,12 @@ public class CompatTests(PatchedFixture fixture)
             """.ReplaceLineEndings("\n"));
         text.ShouldContain("h1_latency_seconds_count{route=\"/api\"} 1\n");
         text.ShouldContain("h1_size_bytes_bucket{le=\"10\"} 1\nh1_size_bytes_bucket{le=\"100\"} 1\nh1_size_bytes_bucket{le=\"1000\"} 2\n");
-        // Pytheus summaries keep sum and count; quantile objectives are not exposed.
         text.ShouldContain("h1_payload_bytes_count 3\n");
-        text.ShouldNotContain("quantile=");
+        if (!ActiveStrategy.IsPortable)
+        {
+            // Pytheus summaries keep sum and count; under the portable strategy prometheus-net writes its own (per-process) quantiles.
+            text.ShouldNotContain("quantile=");
+        }
     }
 
     [Fact]
@@ -160,7 +169,7 @@ public class CompatTests(PatchedFixture fixture)
         var text = await shop.ExportAsync(Prometheus.ExpositionFormat.OpenMetricsText);
 
         text.ShouldContain("# TYPE om1_orders counter\n");
-        text.ShouldContain("om1_orders_total{status=\"ok\",region=\"eu\"} 3\n");
+        text.ShouldContain($"om1_orders_total{{status=\"ok\",region=\"eu\"}} {(ActiveStrategy.IsPortable ? "3.0" : "3")}\n");
         text.ShouldEndWith("# EOF\n");
     }
 
@@ -181,10 +190,17 @@ public class CompatTests(PatchedFixture fixture)
     {
         PromMetrics.CreateCounter("compat_shared_total", "Shared.").Inc();
 
-        await Export(PromMetrics.DefaultRegistry);
+        var text = await Export(PromMetrics.DefaultRegistry);
 
         var families = fixture.Registry.Collectors.OfType<Metrics.MetricFamily>().ToDictionary(f => f.Name);
         families["compat_shared_total"].Backend.ShouldBeSameAs(fixture.Backend);
+        if (ActiveStrategy.IsPortable)
+        {
+            // Not harvested at all: prometheus-net exports its own per-process values, as without Pytheus.
+            families.ShouldNotContainKey("process_cpu_seconds_total");
+            text.ShouldContain("\nprocess_cpu_seconds_total ");
+            return;
+        }
         families["process_cpu_seconds_total"].Backend.ShouldNotBeSameAs(fixture.Backend);
         families["process_cpu_seconds_total"].Backend.ShouldBeOfType<Backends.InProcess.InProcessBackend>();
     }
@@ -208,6 +224,7 @@ public class CompatTests(PatchedFixture fixture)
 
     internal static async Task<string> Export(CollectorRegistry registry)
     {
+        Compat.Attach(registry);
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

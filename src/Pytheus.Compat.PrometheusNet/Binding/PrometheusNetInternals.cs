@@ -19,6 +19,7 @@ internal sealed class PrometheusNetInternals
     private readonly FieldInfo _labelSequenceValues;
     private readonly MethodInfo _stringSequenceToArray;
     private readonly FieldInfo _flattenedLabelNames;
+    private readonly FieldInfo _staticLabels;
     private readonly FieldInfo _publish;
     private readonly PropertyInfo _instanceLabels;
     private readonly FieldInfo _families;
@@ -34,7 +35,7 @@ internal sealed class PrometheusNetInternals
     private readonly FieldInfo _serializerStream;
     private readonly FieldInfo _serializerFormat;
     private readonly MethodInfo _serializerFlush;
-    private readonly Dictionary<Type, (FieldInfo Children, FieldInfo Lock, FieldInfo Unlabelled, PropertyInfo CreateUnlabelled)> _collectorFields = [];
+    private readonly Dictionary<Type, (FieldInfo Children, FieldInfo Lock, FieldInfo Unlabelled, PropertyInfo CreateUnlabelled, FieldInfo Suppress)> _collectorFields = [];
 
     public PrometheusNetInternals()
     {
@@ -45,6 +46,7 @@ internal sealed class PrometheusNetInternals
         _labelSequenceValues = Field(_flattenedLabels.PropertyType, "Values");
         _stringSequenceToArray = _labelSequenceValues.FieldType.GetMethod("ToArray", Any, Type.EmptyTypes) ?? throw Missing("StringSequence.ToArray");
         _flattenedLabelNames = Field(typeof(Collector), "FlattenedLabelNames");
+        _staticLabels = Field(typeof(Collector), "StaticLabels");
         _publish = Field(typeof(ChildBase), "_publish");
         _instanceLabels = typeof(ChildBase).GetProperty("InstanceLabels", Any) ?? throw Missing("ChildBase.InstanceLabels");
         _families = Field(typeof(CollectorRegistry), "_families");
@@ -81,7 +83,8 @@ internal sealed class PrometheusNetInternals
         {
             var generic = type.BaseType!;
             _collectorFields[type] = (Field(generic, "_children"), Field(generic, "_childrenLock"), Field(generic, "_lazyUnlabelled"),
-                generic.GetProperty("Unlabelled", BindingFlags.Instance | BindingFlags.NonPublic) ?? throw Missing($"{type.Name}.Unlabelled"));
+                generic.GetProperty("Unlabelled", BindingFlags.Instance | BindingFlags.NonPublic) ?? throw Missing($"{type.Name}.Unlabelled"),
+                Field(generic, "_suppressInitialValue"));
         }
     }
 
@@ -115,6 +118,9 @@ internal sealed class PrometheusNetInternals
 
     public string[] LabelNamesOf(Collector collector) => ToArray(_flattenedLabelNames.GetValue(collector)!);
 
+    /// <summary>The values of a collector's static labels (metric, factory and registry ones), which follow the instance labels.</summary>
+    public string[] StaticLabelValuesOf(Collector collector) => ToArray(_labelSequenceValues.GetValue(_staticLabels.GetValue(collector))!);
+
     public string[] LabelValuesOf(ChildBase child) => ToArray(_labelSequenceValues.GetValue(_flattenedLabels.GetValue(child))!);
 
     /// <summary>How many of a child's label values are instance labels (the rest are static labels).</summary>
@@ -134,6 +140,9 @@ internal sealed class PrometheusNetInternals
     /// Creates the unlabelled child of a collector without instance labels if it does not exist, as prometheus-net does
     /// before collecting it (published unless the metric suppresses its initial value).
     /// </summary>
+    /// <summary>Whether the metric was created with <c>SuppressInitialValue</c> (its children stay hidden until first written).</summary>
+    public bool SuppressesInitialValue(Collector collector) => (bool)_collectorFields[collector.GetType()].Suppress.GetValue(collector)!;
+
     public void EnsureUnlabelled(Collector collector) => _collectorFields[collector.GetType()].CreateUnlabelled.GetValue(collector);
 
     public bool IsPublished(ChildBase child) => (bool)_publish.GetValue(child)!;

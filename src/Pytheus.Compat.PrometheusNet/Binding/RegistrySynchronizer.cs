@@ -89,7 +89,7 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
     }
 
     /// <summary>Registers the collector's labelled metric (again, if it was replaced); null if the name is taken by a Pytheus metric.</summary>
-    private Metrics.MetricFamily? Register(PyRegistry target, CollectorBinding binding)
+    public Metrics.MetricFamily? Register(PyRegistry target, CollectorBinding binding)
     {
         var family = binding.Labelled.Metric.Family;
         if (target.Collectors.Contains(family))

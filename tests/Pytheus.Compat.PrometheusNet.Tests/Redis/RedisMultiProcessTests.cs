@@ -33,7 +33,7 @@ public sealed class RedisMultiProcessTests : IDisposable
         scrape.ShouldContain($"mp_latency_seconds_bucket{{le=\"0.1\"}} {Format(3 * 2 * Calls / 10)}\n");
     }
 
-    private static string Format(double value) => Pytheus.Exposition.PrometheusFloat.Format(value);
+    private static string Format(double value) => ActiveStrategy.Format(value);
 
     public void Dispose() => _redis.Dispose();
 }
