@@ -88,6 +88,10 @@ public partial class RedisMultiProcessTests
                 break;
             case "restart-without-persistence":
                 redis.Kill();
+                // DEBUG RELOAD (loading) and BGSAVE (misconf) leave a snapshot on disk, which a restart would load: stale
+                // data under the same epoch, a rollback the protocol does not detect (docs/redis-backend.md). Without it
+                // the restart is really without persistence.
+                File.Delete(Path.Combine(redis.DataDirectory, "dump.rdb"));
                 Thread.Sleep(hold);
                 redis.Start();
                 break;
@@ -106,10 +110,6 @@ public partial class RedisMultiProcessTests
                 redis.Command("CONFIG", "SET", "loading-process-events-interval-bytes", "1024").ShouldBe("+OK");
                 redis.Command("DEBUG", "RELOAD").ShouldBe("+OK");
                 redis.Command("CONFIG", "SET", "key-load-delay", "0").ShouldBe("+OK");
-                // DEBUG RELOAD leaves a snapshot on disk: without this, a later "restart without persistence" would load
-                // it and bring back stale data under the same epoch — a rollback, which the protocol does not detect
-                // (docs/redis-backend.md, "what can be lost").
-                File.Delete(Path.Combine(redis.DataDirectory, "dump.rdb"));
                 break;
             case "key-expiry":
                 var keys = redis.Command("KEYS", Prefix + ":*").Split("\r\n").Where(l => l.StartsWith(Prefix, StringComparison.Ordinal)).ToArray();
