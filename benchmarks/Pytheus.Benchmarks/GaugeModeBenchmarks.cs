@@ -10,7 +10,20 @@ using PyRegistry = Pytheus.Registry.CollectorRegistry;
 
 namespace Pytheus.Benchmarks;
 
-// Latest results: see benchmarks/README.md ("Gauge modes").
+// Latest results: 2026-12-02, benchmarks/run.sh --quick --filter '*GaugeMode*' --inProcess, .NET 10.0.12, AMD EPYC 2 cores,
+// Redis 7.0.15 on loopback (load average ~2). Ratio = Pytheus / prometheus-net 8.2.1 in the same run.
+//
+// | Method                           | Category                  | Mean          | Ratio | Allocated |
+// |----------------------------------|---------------------------|--------------:|------:|----------:|
+// | PrometheusNet_Set                | Gauge.Set                 |      5.68 ns  |  1.00 |         - |
+// | InProcess_Set                    | Gauge.Set                 |      2.01 ns  |  0.35 |         - |
+// | Redis_LiveSum_Set                | Gauge.Set                 |      6.08 ns  |  1.07 |         - |
+// | Redis_Shared_Set                 | Gauge.Set                 |     21.69 ns  |  3.82 |         - |
+// | PrometheusNet_Inc                | Gauge.Inc                 |      6.16 ns  |  1.00 |         - |
+// | InProcess_Inc                    | Gauge.Inc                 | 13.50 ±31 ns  |  2.19 |         - |
+// | Redis_LiveSum_Inc                | Gauge.Inc                 |     12.94 ns  |  2.10 |         - |
+// | Redis_Shared_Inc                 | Gauge.Inc                 |      7.45 ns  |  1.21 |         - |
+// | Redis_Scrape_LiveSum_100_writers | Gauge scrape, 100 writers | 92.8 ±89.5 ms |     - |  11.9 MB |
 
 /// <summary>
 /// Gauges per mode: the hot path (<c>Set</c>, <c>Inc</c>) of a per-writer gauge (<c>livesum</c>) and of pytheus's
