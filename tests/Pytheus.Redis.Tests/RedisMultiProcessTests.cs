@@ -144,34 +144,9 @@ public partial class RedisMultiProcessTests(RedisServer server, ITestOutputHelpe
         public Worker(int port, string prefix, string id, int threads, int flushIntervalMs = 50)
         {
             _id = id;
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { WorkerPath, port.ToString(CultureInfo.InvariantCulture), prefix, id, threads.ToString(CultureInfo.InvariantCulture), flushIntervalMs.ToString(CultureInfo.InvariantCulture) })
-            {
-                info.ArgumentList.Add(arg);
-            }
-            _process = Process.Start(info)!;
-            _process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    _lines.Add(e.Data);
-                }
-            };
-            _process.ErrorDataReceived += (_, e) =>
-            {
-                lock (_errors)
-                {
-                    _errors.AppendLine(e.Data);
-                }
-            };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            _process = WorkerBinary.Start(
+                [port.ToString(CultureInfo.InvariantCulture), prefix, id, threads.ToString(CultureInfo.InvariantCulture), flushIntervalMs.ToString(CultureInfo.InvariantCulture)],
+                _lines, _errors);
         }
 
         public string Diagnostics
@@ -182,24 +157,6 @@ public partial class RedisMultiProcessTests(RedisServer server, ITestOutputHelpe
                 {
                     return $"worker {_id} stderr: {_errors}";
                 }
-            }
-        }
-
-        private static string WorkerPath
-        {
-            get
-            {
-                var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-                var framework = output.Name;
-                var configuration = output.Parent!.Name;
-                var root = output;
-                while (root is not null && !File.Exists(Path.Combine(root.FullName, "Pytheus.sln")))
-                {
-                    root = root.Parent;
-                }
-                var path = Path.Combine(root!.FullName, "tests", "Pytheus.RedisWorker", "bin", configuration, framework, "Pytheus.RedisWorker.dll");
-                File.Exists(path).ShouldBeTrue($"{path} is built with the tests");
-                return path;
             }
         }
 

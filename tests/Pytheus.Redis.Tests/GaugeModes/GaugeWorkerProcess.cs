@@ -15,34 +15,9 @@ internal sealed class GaugeWorkerProcess : IDisposable
 
     public GaugeWorkerProcess(int port, string prefix, int graceMs, int retentionMs)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { WorkerBinary.Path, "gauges", port.ToString(CultureInfo.InvariantCulture), prefix, graceMs.ToString(CultureInfo.InvariantCulture), retentionMs.ToString(CultureInfo.InvariantCulture) })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _lines.Add(e.Data);
-            }
-        };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_errors)
-            {
-                _errors.AppendLine(e.Data);
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = WorkerBinary.Start(
+            ["gauges", port.ToString(CultureInfo.InvariantCulture), prefix, graceMs.ToString(CultureInfo.InvariantCulture), retentionMs.ToString(CultureInfo.InvariantCulture)],
+            _lines, _errors);
         var ready = ReadLine();
         ready.ShouldStartWith("ready ", customMessage: Diagnostics);
         WriterId = ready["ready ".Length..];
