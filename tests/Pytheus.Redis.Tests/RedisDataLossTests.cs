@@ -117,6 +117,36 @@ public class RedisDataLossTests(RedisServer server) : RedisTestBase(server)
         backend.Status.DataLossResends.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_hash_re_created_by_a_retried_batch_after_a_second_loss_is_seen_as_lost_by_every_writer()
+    {
+        // The interleaving the randomized run hit now and then: a batch that creates the hash is applied but its reply
+        // is lost; another writer then confirms changes into that hash; Redis loses it again; the retry creates it anew.
+        // Were the new hash given the same epoch as the lost one, the other writer would never notice its loss.
+        var (a, b) = (NewBackend(), NewBackend());
+        var counterA = On(a, () => new Counter("recreated_epoch_total", "r", registry: new CollectorRegistry()));
+        var registry = new CollectorRegistry();
+        var counterB = On(b, () => new Counter("recreated_epoch_total", "r", registry: registry));
+        var hot = new HotPath();
+        a.LoseReplyAfterApply = (_, _) => true;
+        hot.Run(() => counterA.Inc(1));
+        await Should.ThrowAsync<StackExchange.Redis.RedisException>(() => a.FlushAsync()); // applied, reply lost
+        hot.Run(() => counterB.Inc(10));
+        await b.FlushAsync(); // confirmed into the hash a created
+
+        Server.Command("DEL", KeyOf(counterA)).ShouldBe(":1"); // lost (expired, evicted, FLUSHALL...)
+        a.LoseReplyAfterApply = null;
+        await a.FlushAsync(); // the retry re-creates the hash
+        await b.FlushAsync(); // nothing pending: the idle check must see a new hash
+        hot.Run(() => counterB.Inc(1));
+        await b.FlushAsync();
+
+        hot.ShouldHaveSeenNoException();
+        Server.Command("HGET", KeyOf(counterA), "v|{}").ShouldEndWith("\r\n12");
+        Scrape(registry).ShouldContain("recreated_epoch_total 12\n");
+        b.Status.DataLossResends.ShouldBe(1);
+    }
+
     private RedisBackend Backend(RedisServer redis) => NewBackend(o => o.ConnectionString = redis.ConnectionString);
 
     private string ReadAll(RedisServer redis)

@@ -160,8 +160,7 @@ internal sealed class RedisBatchProtocol
         {
             if (NextBatch(family) is { } batch)
             {
-                batch.Attempts++;
-                sent.Add(new Sent(batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.Arguments)));
+                sent.Add(new Sent(batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.NextAttempt(_writerId))));
             }
         }
         return sent;
@@ -314,7 +313,6 @@ internal sealed class RedisBatchProtocol
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
-        args[3] = $"{_writerId}/{sequence}";
         args[4] = _ttlSeconds;
         args[5] = family.Definition.Id;
         args[6] = family.Definition.Text;

@@ -12,11 +12,14 @@ internal static class RedisScripts
     /// <summary>Status returned when the hash the writer's changes lived in is gone: nothing changed.</summary>
     public const long DataLost = -1;
 
+    /// <summary>Index in ARGV (0-based) of the epoch a hash created by the batch gets; unique per attempt.</summary>
+    public const int CandidateEpochArgument = 3;
+
     /// <summary>
     /// KEYS[1] = the family's hash, KEYS[2] = the metric's definitions hash.
     /// ARGV[1] = this writer's sequence field, ARGV[2] = batch sequence number, ARGV[3] = the hash epoch the writer's
     /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
-    /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
+    /// hash if it has to be created (unique per attempt, so that a re-created hash never passes for a lost one), ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
     /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
     /// for every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by
     /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
