@@ -31,7 +31,7 @@ public sealed class MetricFamily : ICollector
 
     internal MetricFamily(
         string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
-        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit)
+        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null)
     {
         Name = name;
         Help = help;
@@ -42,8 +42,11 @@ public sealed class MetricFamily : ICollector
         GaugeMode = type == MetricType.Gauge ? gaugeMode : GaugeMode.Shared;
         SeriesLimit = seriesLimit;
         ExpositionLabelNames = GaugeMode.HasWriterLabel() ? [.. labels.Names, GaugeModes.WriterLabel] : labels.Names;
+        NativeHistogram = type == MetricType.Histogram ? nativeHistogram : null;
         ValueLayout = type switch
         {
+            MetricType.Histogram when NativeHistogram is not null =>
+                [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum, ValueKind.NativeZeroCount],
             MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
             MetricType.Summary => ValueLayoutSummary,
             _ => ValueLayoutSingle,
@@ -70,6 +73,13 @@ public sealed class MetricFamily : ICollector
 
     /// <summary>For a histogram, the bucket upper bounds ending with <c>+Inf</c>; otherwise empty.</summary>
     public IReadOnlyList<double> UpperBounds { get; }
+
+    /// <summary>
+    /// For a histogram with native buckets, their options (validated); otherwise null. Such a histogram's series also
+    /// hold a <see cref="ValueKind.NativeZeroCount"/> (last in <see cref="ValueLayout"/>) and the sparse buckets
+    /// (<see cref="ValueKind.NativeBucket"/>) observations reach.
+    /// </summary>
+    public NativeHistogramOptions? NativeHistogram { get; }
 
     /// <summary>What each stored number of a series means, in order (the layout of <see cref="SeriesSnapshot.Values"/>).</summary>
     public IReadOnlyList<ValueKind> ValueLayout { get; }
@@ -104,6 +114,9 @@ public sealed class MetricFamily : ICollector
 
     internal int SumIndex { get; }
 
+    /// <summary>The slot of a native histogram's zero bucket count (right after the sum).</summary>
+    internal int NativeZeroIndex => SumIndex + 1;
+
     /// <summary>Number of series this process has created.</summary>
     public int SeriesCount => _children.Count;
 
@@ -121,6 +134,8 @@ public sealed class MetricFamily : ICollector
             : !Labels.Names.SequenceEqual(other.Labels.Names) ? $"labels [{string.Join(",", Labels.Names)}] vs [{string.Join(",", other.Labels.Names)}]"
             : !Labels.Defaults.SequenceEqual(other.Labels.Defaults) ? "default labels differ"
             : !UpperBounds.SequenceEqual(other.UpperBounds) ? $"buckets [{string.Join(",", UpperBounds)}] vs [{string.Join(",", other.UpperBounds)}]"
+            : (NativeHistogram is null) != (other.NativeHistogram is null) || (NativeHistogram is not null && !NativeHistogram.SameAs(other.NativeHistogram!))
+                ? $"native buckets ({NativeHistogram?.ToString() ?? "none"}) vs ({other.NativeHistogram?.ToString() ?? "none"})"
             : GaugeMode != other.GaugeMode ? $"gauge mode {GaugeMode.ToConfigName()} vs {other.GaugeMode.ToConfigName()}"
             : string.Empty;
         return difference.Length == 0;
