@@ -77,7 +77,7 @@ internal static class RedisKeySchema
     }
 
     /// <summary>The slot name of each stored number of a family, in its value layout.</summary>
-    public static string[] SlotNames(MetricFamily family)
+    public static string[] SlotNames(MetricDefinition family)
     {
         var slots = new string[family.ValueLayout.Count];
         for (var i = 0; i < slots.Length; i++)

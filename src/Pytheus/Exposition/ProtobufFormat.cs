@@ -68,9 +68,9 @@ public static class ProtobufFormat
         {
             Read(metrics[i], series);
         }
-        var type = TypeNumber(first.Family.Type);
+        var type = TypeNumber(first.Definition.Type);
         var size = 1 + CodedOutputStream.ComputeStringSize(first.Name)
-            + 1 + CodedOutputStream.ComputeStringSize(first.Family.Help)
+            + 1 + CodedOutputStream.ComputeStringSize(first.Definition.Help)
             + 1 + CodedOutputStream.ComputeEnumSize(type);
         foreach (var one in series)
         {
@@ -80,7 +80,7 @@ public static class ProtobufFormat
         output.WriteTag(1, WireFormat.WireType.LengthDelimited);
         output.WriteString(first.Name);
         output.WriteTag(2, WireFormat.WireType.LengthDelimited);
-        output.WriteString(first.Family.Help);
+        output.WriteString(first.Definition.Help);
         output.WriteTag(3, WireFormat.WireType.Varint);
         output.WriteEnum(type);
         foreach (var one in series)
@@ -93,7 +93,7 @@ public static class ProtobufFormat
 
     private static void Read(MetricSnapshot metric, List<ProtobufSeries> into)
     {
-        var family = metric.Family;
+        var family = metric.Definition;
         if (metric.Series is LocalSeries local)
         {
             for (var i = 0; i < local.Count; i++)

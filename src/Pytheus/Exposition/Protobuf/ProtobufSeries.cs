@@ -15,7 +15,7 @@ internal sealed class ProtobufSeries
     private const int TagSize = 1;
     private const int DoubleSize = 8;
 
-    private readonly MetricFamily _family;
+    private readonly MetricDefinition _family;
     private readonly IReadOnlyList<string> _labelNames;
     private readonly IReadOnlyList<string> _labelValues;
     private readonly double[] _values;
@@ -24,7 +24,7 @@ internal sealed class ProtobufSeries
     private readonly NativeSpans _negative;
     private readonly int _valueSize;
 
-    public ProtobufSeries(MetricFamily family, IReadOnlyList<string> labelValues, double[] values, IReadOnlyList<NativeBucketCount>? nativeBuckets)
+    public ProtobufSeries(MetricDefinition family, IReadOnlyList<string> labelValues, double[] values, IReadOnlyList<NativeBucketCount>? nativeBuckets)
     {
         _family = family;
         _labelNames = family.ExpositionLabelNames;

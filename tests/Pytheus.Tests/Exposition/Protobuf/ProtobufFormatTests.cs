@@ -108,7 +108,7 @@ public class ProtobufFormatTests
     public void Collected_series_of_several_schemas_are_merged_to_the_lowest_and_limited()
     {
         var family = new Histogram("shared", "Shared.", registry: new CollectorRegistry(),
-            nativeHistogram: new NativeHistogramOptions { Schema = 3, MaxBucketCount = 3 }).Family;
+            nativeHistogram: new NativeHistogramOptions { Schema = 3, MaxBucketCount = 3 }).Family.Definition;
         // As a shared backend reads them: one process still at schema 3, another already lowered to 1.
         var series = new SeriesSnapshot([], [6, 21.5, 0]) // +Inf bucket, sum, zero count
         {
@@ -126,7 +126,7 @@ public class ProtobufFormatTests
     [Fact]
     public void Consecutive_snapshots_of_one_name_are_one_family()
     {
-        var family = new Gauge("g", "G.", ["a"], registry: new CollectorRegistry()).Family;
+        var family = new Gauge("g", "G.", ["a"], registry: new CollectorRegistry()).Family.Definition;
 
         var families = Read(ProtobufFormat.Render([
             new MetricSnapshot("g", family, [new SeriesSnapshot(["x"], [1])]),
