@@ -32,11 +32,11 @@ public interface IMetricFactory
         IReadOnlyDictionary<string, string>? defaultLabels = null, int seriesLimit = MetricFamily.DefaultSeriesLimit,
         GaugeMode mode = GaugeMode.LiveSum);
 
-    /// <summary>Creates (or finds) a histogram; see <see cref="Histogram(string, string, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, IEnumerable{double}?, CollectorRegistry?, IBackend?, int)"/>.</summary>
+    /// <summary>Creates (or finds) a histogram; see <see cref="Histogram(string, string, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, IEnumerable{double}?, CollectorRegistry?, IBackend?, int, NativeHistogramOptions?)"/>.</summary>
     Histogram CreateHistogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
-        int seriesLimit = MetricFamily.DefaultSeriesLimit);
+        int seriesLimit = MetricFamily.DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null);
 
     /// <summary>Creates (or finds) a summary; see <see cref="Summary(string, string, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, CollectorRegistry?, IBackend?, int)"/>.</summary>
     Summary CreateSummary(

@@ -49,8 +49,8 @@ public sealed class MetricFactory : IMetricFactory
     public Histogram CreateHistogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
-        int seriesLimit = MetricFamily.DefaultSeriesLimit) =>
-        new(name, description, requiredLabels, defaultLabels, buckets, Registry, Backend, seriesLimit);
+        int seriesLimit = MetricFamily.DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null) =>
+        new(name, description, requiredLabels, defaultLabels, buckets, Registry, Backend, seriesLimit, nativeHistogram);
 
     /// <inheritdoc />
     public Summary CreateSummary(
