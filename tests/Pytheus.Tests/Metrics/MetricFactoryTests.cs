@@ -31,6 +31,16 @@ public sealed class MetricFactoryTests
     }
 
     [Fact]
+    public void A_histogram_gets_native_buckets_as_the_constructor_gives_them()
+    {
+        var factory = new MetricFactory(_registry, _backend);
+
+        var histogram = factory.CreateHistogram("f_native_seconds", "Native.", nativeHistogram: new NativeHistogramOptions { Schema = 2 });
+
+        histogram.Family.Definition.NativeHistogram.ShouldNotBeNull().EffectiveSchema.ShouldBe(2);
+    }
+
+    [Fact]
     public void Asking_twice_for_a_metric_shares_its_series()
     {
         var factory = new MetricFactory(_registry, _backend);
