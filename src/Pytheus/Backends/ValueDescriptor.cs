@@ -5,11 +5,23 @@ namespace Pytheus.Backends;
 /// <summary>Identifies one stored number: which family, which series (label values) and which slot of the series.</summary>
 /// <param name="Family">The metric family the number belongs to.</param>
 /// <param name="LabelValues">The series' label values, aligned with <see cref="MetricFamily.LabelNames"/>.</param>
-/// <param name="Index">The slot in the family's <see cref="MetricFamily.ValueLayout"/>.</param>
+/// <param name="Index">The slot in the family's <see cref="MetricFamily.ValueLayout"/> (-1 for a <see cref="ValueKind.SketchBucket"/>).</param>
 public sealed record ValueDescriptor(MetricFamily Family, IReadOnlyList<string> LabelValues, int Index)
 {
+    /// <summary>Describes one count of a summary's quantile sketch (outside the value layout).</summary>
+    /// <param name="family">The summary family the count belongs to.</param>
+    /// <param name="labelValues">The series' label values.</param>
+    /// <param name="sketch">The window and bucket.</param>
+    public ValueDescriptor(MetricFamily family, IReadOnlyList<string> labelValues, SketchBucket sketch) : this(family, labelValues, -1)
+    {
+        Sketch = sketch;
+    }
+
+    /// <summary>For a <see cref="ValueKind.SketchBucket"/>, which window and bucket; otherwise null.</summary>
+    public SketchBucket? Sketch { get; }
+
     /// <summary>What the number means.</summary>
-    public ValueKind Kind => Family.ValueLayout[Index];
+    public ValueKind Kind => Sketch is null ? Family.ValueLayout[Index] : ValueKind.SketchBucket;
 
     /// <summary>For a <see cref="ValueKind.Bucket"/>, its upper bound (<c>+Inf</c> for the last); otherwise NaN.</summary>
     public double UpperBound => Kind == ValueKind.Bucket ? Family.UpperBounds[Index] : double.NaN;

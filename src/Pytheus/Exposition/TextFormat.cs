@@ -80,7 +80,9 @@ public static class TextFormat
     {
         var family = metric.Family;
         var name = Encoding.UTF8.GetBytes(metric.Name);
-        var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format)) : null;
+        var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format))
+            : family.Quantiles is { } quantiles ? RenderBounds(metric.BucketLabels ?? BoundLabels(quantiles.Objectives, format))
+            : null;
         if (metric.Series is LocalSeries local)
         {
             Span<double> current = stackalloc double[local.Stride];
@@ -134,7 +136,7 @@ public static class TextFormat
     }
 
     /// <summary>
-    /// The <c>le</c> values of <paramref name="bounds"/>: as Prometheus prints floats in the text format (<c>1</c>), and in
+    /// The <c>le</c> (or <c>quantile</c>) values of <paramref name="bounds"/>: as Prometheus prints floats in the text format (<c>1</c>), and in
     /// OpenMetrics as its canonical numbers, which must read as floats (<c>1.0</c>, <c>0.5</c>, <c>1e+06</c>, <c>+Inf</c>).
     /// </summary>
     internal static string[] BoundLabels(IReadOnlyList<double> bounds, ExpositionFormat format)
@@ -190,6 +192,17 @@ public static class TextFormat
             case MetricType.Summary:
                 WriteSample(writer, name, "_sum"u8, labels, values[0]);
                 WriteSample(writer, name, "_count"u8, labels, values[1]);
+                // After sum and count, as prometheus-net writes them (the order inside a family carries no meaning).
+                for (var i = 0; bounds is not null && i < bounds.Length; i++)
+                {
+                    writer.Write(name);
+                    writer.Write(labels.Length > 0 ? labels : "{"u8);
+                    writer.Write(labels.Length > 0 ? ",quantile=\""u8 : "quantile=\""u8);
+                    writer.Write(bounds[i]);
+                    writer.Write("\"} "u8);
+                    writer.WriteDouble(values[2 + i]);
+                    writer.Write((byte)'\n');
+                }
                 break;
             default:
                 WriteSample(writer, name, default, labels, values[0]);

@@ -14,7 +14,8 @@ public abstract class Metric
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
+        Quantiles.QuantileSettings? quantiles = null)
     {
         if (!NameRules.IsValidMetricName(name))
         {
@@ -31,7 +32,7 @@ public abstract class Metric
         }
         var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
         var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
-        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit, quantiles);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Pytheus.Backends;
 using Pytheus.Labels;
+using Pytheus.Metrics.Quantiles;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -31,8 +32,9 @@ public sealed class MetricFamily : ICollector
 
     internal MetricFamily(
         string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
-        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit)
+        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit, QuantileSettings? quantiles = null)
     {
+        Quantiles = type == MetricType.Summary ? quantiles : null;
         Name = name;
         Help = help;
         Type = type;
@@ -45,6 +47,7 @@ public sealed class MetricFamily : ICollector
         ValueLayout = type switch
         {
             MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
+            MetricType.Summary when Quantiles is { } q => [.. ValueLayoutSummary, .. Enumerable.Repeat(ValueKind.Quantile, q.Objectives.Count)],
             MetricType.Summary => ValueLayoutSummary,
             _ => ValueLayoutSingle,
         };
@@ -102,6 +105,12 @@ public sealed class MetricFamily : ICollector
 
     internal LabelSchema Labels { get; }
 
+    /// <summary>A summary's quantile objectives and window; null for other types and summaries without objectives.</summary>
+    internal QuantileSettings? Quantiles { get; }
+
+    /// <summary>The clock that places a summary's observations in time windows (tests drive it).</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
+
     internal int SumIndex { get; }
 
     /// <summary>Number of series this process has created.</summary>
@@ -122,6 +131,8 @@ public sealed class MetricFamily : ICollector
             : !Labels.Defaults.SequenceEqual(other.Labels.Defaults) ? "default labels differ"
             : !UpperBounds.SequenceEqual(other.UpperBounds) ? $"buckets [{string.Join(",", UpperBounds)}] vs [{string.Join(",", other.UpperBounds)}]"
             : GaugeMode != other.GaugeMode ? $"gauge mode {GaugeMode.ToConfigName()} vs {other.GaugeMode.ToConfigName()}"
+            : (Quantiles is null) != (other.Quantiles is null) || (Quantiles is not null && !Quantiles.SameAs(other.Quantiles))
+                ? $"quantile objectives [{string.Join(",", Quantiles?.Objectives ?? [])}] (max age {Quantiles?.MaxAge}, {Quantiles?.AgeBuckets} age buckets) vs [{string.Join(",", other.Quantiles?.Objectives ?? [])}] (max age {other.Quantiles?.MaxAge}, {other.Quantiles?.AgeBuckets} age buckets)"
             : string.Empty;
         return difference.Length == 0;
     }
