@@ -140,6 +140,11 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var binding = _families.Bind(descriptor.Family);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
+        if (descriptor.Sketch is { } bucket)
+        {
+            return binding.State.HoldSketch(RedisKeySchema.SketchField(bucket, labelsText), labelsText, bucket.Window,
+                descriptor.Family.Quantiles!.AgeBuckets, _flushLoop.IsImmediate ? _flushLoop : null);
+        }
         var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
         return binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
     }
@@ -161,9 +166,13 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(family);
         var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
-        foreach (var slot in binding.SlotNames)
+        foreach (var slot in binding.StoredSlotNames)
         {
             binding.State.Release(RedisKeySchema.Field(slot, labelsText));
+        }
+        if (family.Quantiles is not null)
+        {
+            binding.State.ReleaseSketch(labelsText);
         }
     }
 
@@ -184,7 +193,11 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(family);
         var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
-        binding.State.Remove(binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        binding.State.Remove(binding.StoredSlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        if (family.Quantiles is not null)
+        {
+            binding.State.RemoveSketch(labelsText);
+        }
         _flushLoop.RequestFlushIfImmediate();
     }
 

@@ -69,7 +69,9 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
         metric with
         {
             Series = plan.Published(metric.Family, series),
-            BucketLabels = metric.Family.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Family.UpperBounds, format) : null,
+            BucketLabels = metric.Family.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Family.UpperBounds, format)
+                : metric.Family.Quantiles is { } quantiles ? PrometheusNetText.BucketLabels(quantiles.Objectives, format)
+                : null,
         };
 
     private static bool SameStoredSeries(PyFamily a, PyFamily b) =>

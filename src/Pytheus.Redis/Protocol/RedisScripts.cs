@@ -18,7 +18,7 @@ internal static class RedisScripts
     /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
     /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
     /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
-    /// for every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by
+    /// for every process; <c>*</c> = every number field; <c>~&lt;labels&gt;</c> = every sketch field of that series), then field/delta pairs for the increments followed by
     /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
     /// <para>
     /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written:
@@ -76,6 +76,17 @@ internal static class RedisScripts
               for k = 1, #keys do
                 if string.sub(keys[k], 1, 1) ~= '@' then
                   call('HDEL', data, keys[k])
+                end
+              end
+            elseif string.sub(ARGV[r], 1, 1) == '~' then
+              local labels = string.sub(ARGV[r], 2)
+              local keys = call('HKEYS', data)
+              for k = 1, #keys do
+                if string.sub(keys[k], 1, 2) == 'q=' then
+                  local bar = string.find(keys[k], '|', 1, true)
+                  if bar and string.sub(keys[k], bar + 1) == labels then
+                    call('HDEL', data, keys[k])
+                  end
                 end
               end
             else

@@ -1,5 +1,6 @@
 using Pytheus.Labels;
 using Pytheus.Metrics;
+using Pytheus.Metrics.Quantiles;
 using StackExchange.Redis;
 
 namespace Pytheus.Backends.Redis;
@@ -18,6 +19,7 @@ internal sealed class RedisFamilyReader
     private readonly string[] _slotNames;
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
     private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], SketchField> _sketchFields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly RedisFamilyState _state;
     private int _linked;
@@ -56,6 +58,11 @@ internal sealed class RedisFamilyReader
 
     private void Link(RedisCell cell)
     {
+        if (cell.Slot == RedisFamilyState.SketchSlot)
+        {
+            // Sketch counts are read whole from Redis at every scrape; their cells need no refresh.
+            return;
+        }
         if (!_series.TryGetValue(cell.LabelsText, out var series))
         {
             // Decoded in this family's label order: another family object may have created the cell in another.
@@ -85,7 +92,7 @@ internal sealed class RedisFamilyReader
         {
             foreach (var cell in cells)
             {
-                if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+                if (cell.Slot != RedisFamilyState.SketchSlot && _series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
                 {
                     series.Cells[cell.Slot] = null;
                     series.LocalCells--;
@@ -96,16 +103,21 @@ internal sealed class RedisFamilyReader
 
     /// <summary>
     /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
-    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing).
+    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing). A summary's quantiles
+    /// are estimated from the sketch counts of every process in the windows that still count; the fields of windows that
+    /// no longer do are returned in <paramref name="expired"/>, for deletion.
     /// </summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries, out string? epoch)
+    public SeriesSnapshot[] Read(HashEntry[] entries, out string? epoch, out List<string>? expired)
     {
         lock (_gate)
         {
             epoch = null;
+            expired = null;
             LinkCreated();
             var scrape = ++_scrape;
             var present = new List<Series>();
+            var quantiles = _family.Quantiles;
+            var currentWindow = quantiles?.WindowOf(_family.Clock.GetUtcNow()) ?? 0;
             foreach (var entry in entries)
             {
                 var name = (byte[]?)entry.Name ?? [];
@@ -114,6 +126,28 @@ internal sealed class RedisFamilyReader
                     if (entry.Name == RedisKeySchema.EpochField)
                     {
                         epoch = entry.Value;
+                    }
+                    continue;
+                }
+                if (quantiles is not null && name.Length > 1 && name[0] == (byte)'q' && name[1] == (byte)'=')
+                {
+                    if (!_sketchFields.TryGetValue(name, out var bucket))
+                    {
+                        if (LearnSketch(entry.Name) is not { } learned)
+                        {
+                            continue;
+                        }
+                        _sketchFields[name] = bucket = learned;
+                    }
+                    if (quantiles.Counts(bucket.Window, currentWindow))
+                    {
+                        bucket.Series.SketchCounts(scrape).TryGetValue(bucket.Id, out var sum);
+                        bucket.Series.SketchCounts(scrape)[bucket.Id] = sum + RedisNumber.Parse(entry.Value);
+                    }
+                    else if (bucket.Window <= currentWindow - quantiles.AgeBuckets)
+                    {
+                        (expired ??= []).Add((string)entry.Name!);
+                        _sketchFields.Remove(name);
                     }
                     continue;
                 }
@@ -158,6 +192,10 @@ internal sealed class RedisFamilyReader
                 {
                     series.Cells[slot]?.Observe(series.Values![slot]);
                 }
+                if (quantiles is not null)
+                {
+                    SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
+                }
                 snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!);
             }
             return snapshots;
@@ -189,7 +227,35 @@ internal sealed class RedisFamilyReader
             }
         }
         fields?.ForEach(field => _fields.Remove(field));
+        var sketchFields = _sketchFields.Where(f => f.Value.Series.Scrape != scrape && f.Value.Series.LocalCells == 0).Select(f => f.Key).ToList();
+        sketchFields.ForEach(field => _sketchFields.Remove(field));
     }
+
+    /// <summary>Resolves a sketch field never seen before (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>); null when malformed.</summary>
+    private SketchField? LearnSketch(RedisValue field)
+    {
+        var text = (string?)field ?? string.Empty;
+        var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
+        var colon = text.IndexOf(':');
+        if (separator < 0 || colon < 0 || colon > separator
+            || !long.TryParse(text.AsSpan(2, colon - 2), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var window)
+            || !int.TryParse(text.AsSpan(colon + 1, separator - colon - 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+        var labelsText = text[(separator + 1)..];
+        if (!_series.TryGetValue(labelsText, out var series))
+        {
+            if (RedisLabelCodec.Decode(labelsText, _family.LabelNames) is not { } labels)
+            {
+                return null;
+            }
+            series = GetOrAddSeries(labelsText, labels);
+        }
+        return new SketchField(series, window, id);
+    }
+
+    private sealed record SketchField(Series Series, long Window, int Id);
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
     private (Series Series, int Slot) Learn(RedisValue field)
@@ -260,5 +326,19 @@ internal sealed class RedisFamilyReader
         public int Rank { get; set; }
 
         public double[]? Values { get; set; }
+
+        private Dictionary<int, double>? _sketchCounts;
+        private int _sketchScrape;
+
+        /// <summary>The sketch counts read in scrape <paramref name="scrape"/> (started empty by its first use).</summary>
+        public Dictionary<int, double> SketchCounts(int scrape)
+        {
+            if (_sketchCounts is null || _sketchScrape != scrape)
+            {
+                _sketchCounts = [];
+                _sketchScrape = scrape;
+            }
+            return _sketchCounts;
+        }
     }
 }

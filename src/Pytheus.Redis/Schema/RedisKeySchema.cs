@@ -9,7 +9,8 @@ namespace Pytheus.Backends.Redis;
 /// <list type="bullet">
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:&lt;definition id&gt;</c> — HASH of one metric family as defined one way:
 /// one field per stored number of every series (<c>&lt;slot&gt;|&lt;labels&gt;</c>, e.g.
-/// <c>v|{"code":"200","method":"GET"}</c>, <c>le=0.5|{}</c>, <c>sum|{}</c>), plus the protocol's own fields, which start
+/// <c>v|{"code":"200","method":"GET"}</c>, <c>le=0.5|{}</c>, <c>sum|{}</c>; a summary's quantile sketch counts are
+/// <c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>), plus the protocol's own fields, which start
 /// with <c>@</c>: <c>@epoch</c> (the incarnation of the hash) and <c>@w|&lt;writer&gt;</c> (the last batch sequence number
 /// each writer applied), so that the sequence lives exactly as long as the data it guards.</item>
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:defs</c> — HASH, definition id → "&lt;unix time last written&gt; &lt;definition&gt;",
@@ -23,6 +24,12 @@ internal static class RedisKeySchema
     public const string SumSlot = "sum";
     public const string CountSlot = "count";
     public const char SlotSeparator = '|';
+
+    /// <summary>Start of the fields holding a summary's sketch counts (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>).</summary>
+    public const string SketchSlotPrefix = "q=";
+
+    /// <summary>Start of a removal that stands for every sketch field of one series (followed by its label text).</summary>
+    public const string SketchRemovalMarker = "~";
 
     /// <summary>Fields of the protocol (not numbers) start with this; no slot name does.</summary>
     public const char ProtocolFieldMarker = '@';
@@ -39,6 +46,10 @@ internal static class RedisKeySchema
 
     public static string Field(string slot, string labelsText) => slot + SlotSeparator + labelsText;
 
+    /// <summary>The field of one count of a summary's quantile sketch.</summary>
+    public static string SketchField(SketchBucket bucket, string labelsText) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SketchSlotPrefix}{bucket.Window}:{bucket.Bucket}{SlotSeparator}{labelsText}");
+
     /// <summary>The slot name of each stored number of a family, in its value layout.</summary>
     public static string[] SlotNames(MetricFamily family)
     {
@@ -50,6 +61,8 @@ internal static class RedisKeySchema
                 ValueKind.Bucket => "le=" + PrometheusFloat.Format(family.UpperBounds[i]),
                 ValueKind.Sum => SumSlot,
                 ValueKind.Count => CountSlot,
+                // Never stored: computed from the sketch fields when read.
+                ValueKind.Quantile => "quantile=" + PrometheusFloat.Format(family.Quantiles!.Objectives[i - 2]),
                 _ => ValueSlot,
             };
         }
