@@ -2,17 +2,17 @@ using Pytheus.Metrics;
 
 namespace Pytheus.Backends;
 
-/// <summary>Identifies one stored number: which family, which series (label values) and which slot of the series.</summary>
-/// <param name="Family">The metric family the number belongs to.</param>
-/// <param name="LabelValues">The series' label values, aligned with <see cref="MetricFamily.LabelNames"/>.</param>
-/// <param name="Index">The slot in the family's <see cref="MetricFamily.ValueLayout"/> (-1 for a <see cref="ValueKind.SketchBucket"/>).</param>
-public sealed record ValueDescriptor(MetricFamily Family, IReadOnlyList<string> LabelValues, int Index)
+/// <summary>Identifies one stored number: which metric, which series (label values) and which slot of the series.</summary>
+/// <param name="Definition">The definition of the metric family the number belongs to.</param>
+/// <param name="LabelValues">The series' label values, aligned with <see cref="MetricDefinition.LabelNames"/>.</param>
+/// <param name="Index">The slot in the definition's <see cref="MetricDefinition.ValueLayout"/> (-1 for a <see cref="ValueKind.SketchBucket"/>).</param>
+public sealed record ValueDescriptor(MetricDefinition Definition, IReadOnlyList<string> LabelValues, int Index)
 {
     /// <summary>Describes one count of a summary's quantile sketch (outside the value layout).</summary>
-    /// <param name="family">The summary family the count belongs to.</param>
+    /// <param name="definition">The definition of the summary the count belongs to.</param>
     /// <param name="labelValues">The series' label values.</param>
     /// <param name="sketch">The window and bucket.</param>
-    public ValueDescriptor(MetricFamily family, IReadOnlyList<string> labelValues, SketchBucket sketch) : this(family, labelValues, -1)
+    public ValueDescriptor(MetricDefinition definition, IReadOnlyList<string> labelValues, SketchBucket sketch) : this(definition, labelValues, -1)
     {
         Sketch = sketch;
     }
@@ -21,8 +21,8 @@ public sealed record ValueDescriptor(MetricFamily Family, IReadOnlyList<string> 
     public SketchBucket? Sketch { get; }
 
     /// <summary>What the number means.</summary>
-    public ValueKind Kind => Sketch is null ? Family.ValueLayout[Index] : ValueKind.SketchBucket;
+    public ValueKind Kind => Sketch is null ? Definition.ValueLayout[Index] : ValueKind.SketchBucket;
 
     /// <summary>For a <see cref="ValueKind.Bucket"/>, its upper bound (<c>+Inf</c> for the last); otherwise NaN.</summary>
-    public double UpperBound => Kind == ValueKind.Bucket ? Family.UpperBounds[Index] : double.NaN;
+    public double UpperBound => Kind == ValueKind.Bucket ? Definition.UpperBounds[Index] : double.NaN;
 }

@@ -115,7 +115,7 @@ public sealed class Summary : Metric<Summary>, IDurationObserver
         if (Family.Quantiles is { } quantiles)
         {
             // The stores are created before the series' label values are known here; read them when a bucket is made.
-            _sketch = new QuantileSketch(Family, quantiles, bucket => Family.Backend.CreateStore(new ValueDescriptor(Family, SeriesLabelValues!, bucket)));
+            _sketch = new QuantileSketch(Family, quantiles, bucket => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, SeriesLabelValues!, bucket)));
         }
     }
 
