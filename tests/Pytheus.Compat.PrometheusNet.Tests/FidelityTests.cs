@@ -164,6 +164,31 @@ public class FidelityTests(PatchedFixture fixture)
         Samples(t["text"]).ShouldContain("fe_calls_total 3");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_summary_with_objectives_exposes_its_quantiles_within_one_percent_of_the_exact_ones(bool patched)
+    {
+        var t = await RunAsync(patched, FidelityScenarios.SummaryQuantiles);
+
+        // SummaryQuantiles records an estimate within 1% of the exact quantile as the exact one.
+        // Pytheus writes large sums as Prometheus does (3.999e+06), prometheus-net as 3999000: same number.
+        double.Parse(Samples(t["text"]).Single(l => l.StartsWith("fq_size_bytes_sum", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe(3999000);
+        Samples(t["text"]).Where(l => !l.StartsWith("fq_size_bytes_sum", StringComparison.Ordinal)).ShouldBe(
+        [
+            "fq_size_bytes_count{kind=\"a\"} 2000",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.5\"} 1999",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.9\"} 2799",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.99\"} 2979",
+            "fq_idle_seconds_sum 0",
+            "fq_idle_seconds_count 0",
+            "fq_idle_seconds{quantile=\"0.5\"} NaN",
+        ], ignoreOrder: true);
+        Headers(t["text"]).ShouldContain("# TYPE fq_size_bytes summary");
+        Samples(t["openmetrics"]).ShouldContain("fq_size_bytes{kind=\"a\",quantile=\"0.99\"} 2979");
+    }
+
     [Fact]
     public async Task Every_scenario_records_under_the_patch_what_plain_prometheus_net_records_in_a_process_that_never_patched()
     {
