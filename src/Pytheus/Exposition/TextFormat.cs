@@ -91,7 +91,8 @@ public static class TextFormat
             for (; index < local.Count && writer.Length < stopAtLength; index++)
             {
                 local.ReadValues(index, current);
-                WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds);
+                WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds,
+                    new SeriesExemplars(format, local.Children[index], null));
             }
             return index;
         }
@@ -108,7 +109,7 @@ public static class TextFormat
             {
                 values[i] = one.Values[i];
             }
-            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds);
+            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds, new SeriesExemplars(format, null, one.Exemplars));
         }
         return index;
     }
@@ -139,7 +140,8 @@ public static class TextFormat
     }
 
     private static void WriteSamples(
-        Utf8TextWriter writer, byte[] name, MetricDefinition family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds)
+        Utf8TextWriter writer, byte[] name, MetricDefinition family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds,
+        SeriesExemplars exemplars)
     {
         switch (family.Type)
         {
@@ -162,6 +164,7 @@ public static class TextFormat
                     writer.Write(bounds[i]);
                     writer.Write("\"} "u8);
                     writer.WriteDouble(cumulative);
+                    WriteExemplar(writer, exemplars.At(i));
                     writer.Write((byte)'\n');
                 }
                 WriteSample(writer, name, "_sum"u8, labels, values[family.SumIndex]);
@@ -182,13 +185,51 @@ public static class TextFormat
                     writer.Write((byte)'\n');
                 }
                 break;
+            case MetricType.Counter:
+                WriteSample(writer, name, default, labels, values[0], exemplars.At(0));
+                break;
             default:
                 WriteSample(writer, name, default, labels, values[0]);
                 break;
         }
     }
 
-    private static void WriteSample(Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value)
+    /// <summary>Writes <c> # {labels} value timestamp</c> (OpenMetrics; nothing without an exemplar).</summary>
+    private static void WriteExemplar(Utf8TextWriter writer, Backends.ExemplarSample? sample)
+    {
+        if (sample is null)
+        {
+            return;
+        }
+        writer.Write(" # {"u8);
+        var labels = sample.Exemplar.Labels;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (i > 0)
+            {
+                writer.Write((byte)',');
+            }
+            writer.Write(labels[i].Key);
+            writer.Write("=\""u8);
+            writer.WriteEscaped(labels[i].Value, escapeQuote: true);
+            writer.Write((byte)'"');
+        }
+        writer.Write("} "u8);
+        writer.WriteDouble(sample.Value);
+        writer.Write((byte)' ');
+        writer.WriteDouble(sample.Timestamp);
+    }
+
+    /// <summary>Where a series' exemplars come from when written: its child (local) or its snapshot (collected); none outside OpenMetrics.</summary>
+    private readonly struct SeriesExemplars(ExpositionFormat format, Metric? child, IReadOnlyList<Backends.ExemplarSample?>? collected)
+    {
+        public Backends.ExemplarSample? At(int slot) => format != ExpositionFormat.OpenMetrics ? null
+            : child is not null ? child.ExemplarAt(slot)
+            : collected is not null && slot < collected.Count ? collected[slot] : null;
+    }
+
+    private static void WriteSample(
+        Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value, Backends.ExemplarSample? exemplar = null)
     {
         writer.Write(name);
         writer.Write(suffix);
@@ -199,6 +240,7 @@ public static class TextFormat
         }
         writer.Write((byte)' ');
         writer.WriteDouble(value);
+        WriteExemplar(writer, exemplar);
         writer.Write((byte)'\n');
     }
 

@@ -47,6 +47,24 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         _sum!.Inc(value);
     }
 
+    /// <summary>
+    /// Records one observation and <paramref name="exemplar"/> as the latest exemplar of the bucket it falls in (exposed
+    /// in OpenMetrics; on a shared backend the latest of all processes).
+    /// </summary>
+    /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
+    public void Observe(double value, Exemplar exemplar)
+    {
+        ArgumentNullException.ThrowIfNull(exemplar);
+        var buckets = _buckets ?? throw Unobservable();
+        var bucket = buckets[BucketIndex(value)];
+        bucket.Inc(1);
+        _sum!.Inc(value);
+        (bucket as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
+    }
+
+    internal override ExemplarSample? ExemplarAt(int slot) =>
+        _buckets is { } buckets && slot < buckets.Length ? (buckets[slot] as IExemplarStore)?.Exemplar : null;
+
     /// <summary>Records <paramref name="count"/> observations of the same <paramref name="value"/>.</summary>
     /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
     public void Observe(double value, long count)

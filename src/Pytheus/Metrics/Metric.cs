@@ -112,6 +112,12 @@ public abstract class Metric
     /// <summary>Copies the series' values into <paramref name="values"/> (in the family's value layout).</summary>
     internal abstract void ReadValues(Span<double> values);
 
+    /// <summary>The latest exemplar of a slot of the series' value layout (counters and histogram buckets), or null.</summary>
+    internal virtual ExemplarSample? ExemplarAt(int slot) => null;
+
+    /// <summary>Now, as an exemplar's timestamp: Unix seconds.</summary>
+    private protected double ExemplarTimestamp() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
     /// <summary>
     /// Binds this view to its series when its labels are complete, and returns the series' owner: this view, the child
     /// created earlier for the same labels, or the overflow child when the family is at its series limit.
