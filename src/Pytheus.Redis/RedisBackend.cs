@@ -193,7 +193,11 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(definition);
         var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
-        binding.State.Remove(binding.StoredSlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        binding.State.Remove(binding.StoredSlotNames.SelectMany(slot =>
+        {
+            var field = RedisKeySchema.Field(slot, labelsText);
+            return new[] { field, RedisKeySchema.ExemplarFieldMarker + field };
+        }));
         if (definition.Quantiles is not null)
         {
             binding.State.RemoveSketch(labelsText);

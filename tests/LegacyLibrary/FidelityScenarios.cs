@@ -20,6 +20,7 @@ public static class FidelityScenarios
             [nameof(BucketLabels)] = BucketLabels,
             [nameof(ExemplarChecks)] = ExemplarChecks,
             [nameof(SummaryQuantiles)] = SummaryQuantiles,
+            [nameof(ExemplarsExposed)] = ExemplarsExposed,
         };
 
     /// <summary>RemoveLabelled, re-creation before the next scrape, Dispose, writes through removed children.</summary>
@@ -210,4 +211,42 @@ public static class FidelityScenarios
                 ? m.Groups[1].Value + q.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : m.Value;
         });
+
+    /// <summary>
+    /// The latest exemplar of a counter series and of each histogram bucket is exposed in OpenMetrics (never in the text
+    /// format). Each exemplar is recorded on a line of its own with its value, and its timestamp as "recent" when it is.
+    /// </summary>
+    public static async Task<Transcript> ExemplarsExposed(CollectorRegistry registry)
+    {
+        var t = new Transcript();
+        var factory = Metrics.WithCustomRegistry(registry);
+        var calls = factory.CreateCounter("fx_calls_total", "Calls.", "route");
+        calls.WithLabels("/a").Inc(2, Exemplar.From(Exemplar.Pair("trace_id", "abc")));
+        calls.WithLabels("/b").Inc(1);
+        var latency = factory.CreateHistogram("fx_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [0.1, 1] });
+        latency.Observe(0.05, Exemplar.From(Exemplar.Pair("trace_id", "fast"), Exemplar.Pair("span_id", "12")));
+        latency.Observe(0.5, Exemplar.From(Exemplar.Pair("trace_id", "slow")));
+        latency.Observe(0.07);
+        await t.Export("text", registry);
+        await t.Export("openmetrics", registry, ExpositionFormat.OpenMetricsText, SeparateExemplars);
+        return t;
+    }
+
+    private static string SeparateExemplars(string text) => string.Join('\n', text.Split('\n').SelectMany(line =>
+    {
+        var marker = line.IndexOf(" # {", StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return new[] { line };
+        }
+        var sample = line[..marker];
+        var exemplar = line[(marker + 3)..];
+        var close = exemplar.LastIndexOf('}');
+        var numbers = exemplar[(close + 2)..].Split(' ');
+        var value = double.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = double.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture);
+        var age = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - timestamp;
+        var when = age is >= 0 and < 600 ? "recent" : numbers[1];
+        return [sample, $"# exemplar of {sample[..sample.LastIndexOf(' ')]}: {exemplar[..(close + 1)]} {value} {when}"];
+    }));
 }

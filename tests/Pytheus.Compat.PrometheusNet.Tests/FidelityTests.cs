@@ -189,6 +189,22 @@ public class FidelityTests(PatchedFixture fixture)
         Samples(t["openmetrics"]).ShouldContain("fq_size_bytes{kind=\"a\",quantile=\"0.99\"} 2979");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_latest_exemplars_of_counters_and_buckets_are_exposed_in_OpenMetrics_only(bool patched)
+    {
+        var t = await RunAsync(patched, FidelityScenarios.ExemplarsExposed);
+
+        t["text"].ShouldNotContain("trace_id");
+        Lines(t["openmetrics"]).Where(l => l.StartsWith("# exemplar", StringComparison.Ordinal)).ShouldBe(
+        [
+            "# exemplar of fx_calls_total{route=\"/a\"}: {trace_id=\"abc\"} 2 recent",
+            "# exemplar of fx_latency_seconds_bucket{le=\"0.1\"}: {trace_id=\"fast\",span_id=\"12\"} 0.05 recent",
+            "# exemplar of fx_latency_seconds_bucket{le=\"1.0\"}: {trace_id=\"slow\"} 0.5 recent",
+        ], ignoreOrder: true);
+    }
+
     [Fact]
     public async Task Every_scenario_records_under_the_patch_what_plain_prometheus_net_records_in_a_process_that_never_patched()
     {

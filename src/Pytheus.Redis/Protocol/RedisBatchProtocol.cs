@@ -294,23 +294,29 @@ internal sealed class RedisBatchProtocol
         var whole = family.NeedsWholeResend;
         var increments = new List<(RedisCell Cell, double Value)>();
         var sets = new List<(RedisCell Cell, double Value)>();
+        List<(RedisCell Cell, ExemplarSample Sample)>? exemplars = null;
         foreach (var cell in family.Cells)
         {
             if (cell.TryDrain(whole, out var isSet, out var value))
             {
                 (isSet ? sets : increments).Add((cell, value));
             }
+            if (cell.TakeExemplar() is { } exemplar)
+            {
+                (exemplars ??= []).Add((cell, exemplar));
+            }
         }
         var removals = family.TakeRemovals();
-        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0)
+        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0 && exemplars is null)
         {
             family.NeedsWholeResend = false;
             return null;
         }
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];
-        var pairs = 9 + removals.Count;
-        var args = new RedisValue[pairs + 2 * cells.Length];
+        var pairs = 10 + removals.Count;
+        var exemplarCount = exemplars?.Count ?? 0;
+        var args = new RedisValue[pairs + 2 * cells.Length + 2 * exemplarCount];
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
@@ -320,9 +326,10 @@ internal sealed class RedisBatchProtocol
         args[6] = family.Definition.Text;
         args[7] = increments.Count;
         args[8] = removals.Count;
+        args[9] = exemplarCount;
         for (var r = 0; r < removals.Count; r++)
         {
-            args[9 + r] = removals[r];
+            args[10 + r] = removals[r];
         }
         var i = 0;
         foreach (var (cell, value) in increments.Concat(sets))
@@ -331,6 +338,12 @@ internal sealed class RedisBatchProtocol
             args[pairs + 2 * i] = cell.Field;
             args[pairs + 1 + 2 * i] = RedisNumber.Format(value);
             i++;
+        }
+        for (var e = 0; e < exemplarCount; e++)
+        {
+            var (cell, sample) = exemplars![e];
+            args[pairs + 2 * cells.Length + 2 * e] = cell.ExemplarField;
+            args[pairs + 2 * cells.Length + 2 * e + 1] = RedisExemplarCodec.Encode(sample);
         }
         family.NeedsWholeResend = false;
         family.Unacknowledged = new RedisBatch(family, sequence, whole, cells, args);

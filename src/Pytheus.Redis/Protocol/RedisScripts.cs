@@ -17,9 +17,11 @@ internal static class RedisScripts
     /// ARGV[1] = this writer's sequence field, ARGV[2] = batch sequence number, ARGV[3] = the hash epoch the writer's
     /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
     /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
-    /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
+    /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10] = number of exemplars E,
+    /// ARGV[11..10+R] = fields to delete (series removed
     /// for every process; <c>*</c> = every number field; <c>~&lt;labels&gt;</c> = every sketch field of that series), then field/delta pairs for the increments followed by
-    /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
+    /// field/value pairs for absolute writes (gauge Set), then E exemplar field/text pairs, each written unless the field
+    /// holds a later one (the text starts with its Unix timestamp). Removals are applied before the changes, which were made after them.
     /// <para>
     /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written:
     /// nothing is applied and the writer re-sends its whole contribution. Otherwise a batch whose sequence number is not
@@ -41,8 +43,9 @@ internal static class RedisScripts
         local ttl = tonumber(ARGV[5])
         local increments = tonumber(ARGV[8])
         local removals = tonumber(ARGV[9])
-        local base = 9 + removals
-        local count = (#ARGV - base) / 2
+        local exemplars = tonumber(ARGV[10])
+        local base = 10 + removals
+        local count = (#ARGV - base) / 2 - exemplars
         local now = tonumber(call('TIME')[1])
         call('HSET', defs, ARGV[6], now .. ' ' .. ARGV[7])
         local conflicts = {}
@@ -70,7 +73,7 @@ internal static class RedisScripts
         local apply = seq > last
         local result = { apply and 1 or 0, epoch, conflicts }
         if apply then
-          for r = 10, base do
+          for r = 11, base do
             if ARGV[r] == '*' then
               local keys = call('HKEYS', data)
               for k = 1, #keys do
@@ -125,6 +128,14 @@ internal static class RedisScripts
           first = first + size
         end
         if apply then
+          -- Exemplars: the latest by timestamp wins, whichever process wrote it.
+          for e = 1, exemplars do
+            local field, text = ARGV[base + 2 * (count + e) - 1], ARGV[base + 2 * (count + e)]
+            local old = call('HGET', data, field)
+            if not old or (tonumber(string.match(old, '^(%S+)')) or 0) <= (tonumber(string.match(text, '^(%S+)')) or 0) then
+              call('HSET', data, field, text)
+            end
+          end
           call('HSET', data, writer, ARGV[2])
         end
         call('EXPIRE', data, ttl)

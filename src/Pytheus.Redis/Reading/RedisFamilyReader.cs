@@ -151,6 +151,11 @@ internal sealed class RedisFamilyReader
                     }
                     continue;
                 }
+                if (name.Length > 0 && name[0] == (byte)RedisKeySchema.ExemplarFieldMarker)
+                {
+                    ReadExemplar(name, entry, scrape);
+                    continue;
+                }
                 if (!_fields.TryGetValue(name, out var target))
                 {
                     target = Learn(entry.Name);
@@ -196,7 +201,7 @@ internal sealed class RedisFamilyReader
                 {
                     SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!);
+                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { Exemplars = series.ExemplarsOf(scrape) };
             }
             return snapshots;
         }
@@ -229,6 +234,27 @@ internal sealed class RedisFamilyReader
         fields?.ForEach(field => _fields.Remove(field));
         var sketchFields = _sketchFields.Where(f => f.Value.Series.Scrape != scrape && f.Value.Series.LocalCells == 0).Select(f => f.Key).ToList();
         sketchFields.ForEach(field => _sketchFields.Remove(field));
+    }
+
+    /// <summary>An exemplar field: the number's field behind an <c>x</c>. It belongs to the series and slot of that number.</summary>
+    private void ReadExemplar(byte[] name, HashEntry entry, int scrape)
+    {
+        var numberField = name[1..];
+        if (!_fields.TryGetValue(numberField, out var target))
+        {
+            target = Learn(((string?)entry.Name ?? string.Empty)[1..]);
+            if (target.Series is null)
+            {
+                return;
+            }
+            _fields[numberField] = target;
+        }
+        if (RedisExemplarCodec.Decode((string?)entry.Value ?? string.Empty) is not { } sample)
+        {
+            return;
+        }
+        target.Series.Exemplars(scrape, _slotNames.Length)[target.Slot] = sample;
+        target.Series.Cells[target.Slot]?.ObserveExemplar(sample);
     }
 
     /// <summary>Resolves a sketch field never seen before (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>); null when malformed.</summary>
@@ -326,6 +352,23 @@ internal sealed class RedisFamilyReader
         public int Rank { get; set; }
 
         public double[]? Values { get; set; }
+
+        private ExemplarSample?[]? _exemplars;
+        private int _exemplarScrape;
+
+        /// <summary>The exemplars read in scrape <paramref name="scrape"/> (started empty by its first use).</summary>
+        public ExemplarSample?[] Exemplars(int scrape, int slots)
+        {
+            if (_exemplars is null || _exemplarScrape != scrape)
+            {
+                _exemplars = new ExemplarSample?[slots];
+                _exemplarScrape = scrape;
+            }
+            return _exemplars;
+        }
+
+        /// <summary>The exemplars of scrape <paramref name="scrape"/>, or null when it read none.</summary>
+        public ExemplarSample?[]? ExemplarsOf(int scrape) => _exemplarScrape == scrape ? _exemplars : null;
 
         private Dictionary<int, double>? _sketchCounts;
         private int _sketchScrape;

@@ -10,7 +10,8 @@ namespace Pytheus.Backends.Redis;
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:&lt;definition id&gt;</c> — HASH of one metric family as defined one way:
 /// one field per stored number of every series (<c>&lt;slot&gt;|&lt;labels&gt;</c>, e.g.
 /// <c>v|{"code":"200","method":"GET"}</c>, <c>le=0.5|{}</c>, <c>sum|{}</c>; a summary's quantile sketch counts are
-/// <c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>), plus the protocol's own fields, which start
+/// <c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>; the latest exemplar of a counter or bucket is the number's field
+/// behind an <c>x</c>, e.g. <c>xv|{"code":"200"}</c>), plus the protocol's own fields, which start
 /// with <c>@</c>: <c>@epoch</c> (the incarnation of the hash) and <c>@w|&lt;writer&gt;</c> (the last batch sequence number
 /// each writer applied), so that the sequence lives exactly as long as the data it guards.</item>
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:defs</c> — HASH, definition id → "&lt;unix time last written&gt; &lt;definition&gt;",
@@ -27,6 +28,12 @@ internal static class RedisKeySchema
 
     /// <summary>Start of the fields holding a summary's sketch counts (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>).</summary>
     public const string SketchSlotPrefix = "q=";
+
+    /// <summary>
+    /// Put before a number's field, names the field of its latest exemplar (<c>xv|{"code":"200"}</c>,
+    /// <c>xle=0.5|{}</c>), holding <c>&lt;unix seconds&gt; &lt;JSON: value and labels&gt;</c>.
+    /// </summary>
+    public const char ExemplarFieldMarker = 'x';
 
     /// <summary>Start of a removal that stands for every sketch field of one series (followed by its label text).</summary>
     public const string SketchRemovalMarker = "~";

@@ -55,10 +55,20 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     public void Observe(double value, Exemplar exemplar)
     {
         ArgumentNullException.ThrowIfNull(exemplar);
+        Observe(value, 1, exemplar);
+    }
+
+    /// <summary>Records <paramref name="count"/> observations of <paramref name="value"/> with an exemplar for its bucket (bridges).</summary>
+    internal void Observe(double value, long count, Exemplar exemplar)
+    {
         var buckets = _buckets ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
+        }
         var bucket = buckets[BucketIndex(value)];
-        bucket.Inc(1);
-        _sum!.Inc(value);
+        bucket.Inc(count);
+        _sum!.Inc(value * count);
         (bucket as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
     }
 
