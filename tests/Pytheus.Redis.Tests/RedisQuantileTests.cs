@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Pytheus.Backends;
+using Pytheus.Exposition;
 using Pytheus.Metrics;
 using Pytheus.Registry;
 
@@ -51,28 +52,26 @@ public class RedisQuantileTests(RedisServer server) : RedisTestBase(server)
     }
 
     [Fact]
-    public async Task Quantiles_from_worker_processes_merge_within_one_percent_of_the_exact_quantiles()
+    public async Task Quantiles_from_worker_processes_merge_within_one_percent_of_the_exact_quantiles_and_the_last_exemplar_wins()
     {
         const int Count = 20_000;
-        int[] seeds = [11, 12, 13];
+        int[] seeds = [11, 12, 13, 14];
         var lines = new BlockingCollection<string>();
         var errors = new StringBuilder();
-        var workers = seeds.Select(seed => WorkerBinary.Start(
-            ["sketch", Server.Port.ToString(CultureInfo.InvariantCulture), Prefix, seed.ToString(CultureInfo.InvariantCulture), Count.ToString(CultureInfo.InvariantCulture)],
-            lines, errors)).ToList();
-        foreach (var worker in workers)
-        {
-            (await Task.Run(() => worker.WaitForExit(120_000))).ShouldBeTrue("worker finished");
-            worker.ExitCode.ShouldBe(0, errors.ToString());
-            worker.Dispose();
-        }
+        await RunWorkersAsync(seeds.Take(3), Count, lines, errors);
+        // One more after the others ended: its exemplar is the latest, so it wins whoever flushed last.
+        await RunWorkersAsync(seeds.Skip(3), Count, lines, errors);
         lines.Count(l => l == "done").ShouldBe(seeds.Length);
         var registry = new CollectorRegistry();
-        On(NewBackend(), () => new Summary("mq_latency_seconds", "Latency", ["route"], registry: registry, objectives: [0.5, 0.9, 0.99, 0.999]));
+        var reader = NewBackend();
+        On(reader, () => new Summary("mq_latency_seconds", "Latency", ["route"], registry: registry, objectives: [0.5, 0.9, 0.99, 0.999]));
+        On(reader, () => new Counter("mq_requests_total", "Requests", registry: registry));
 
         var text = Scrape(registry);
 
         text.ShouldContain($"mq_latency_seconds_count{{route=\"shared\"}} {seeds.Length * Count}\n");
+        text.ShouldContain($"mq_requests_total {seeds.Length}\n");
+        Regex.IsMatch(MetricsExposition.GenerateMetrics(registry, ExpositionFormat.OpenMetrics), "mq_requests_total 4 # \\{worker=\"14\"\\} 1 \\d+").ShouldBeTrue();
         var all = seeds.SelectMany(seed =>
         {
             var random = new Random(seed);
@@ -140,6 +139,24 @@ public class RedisQuantileTests(RedisServer server) : RedisTestBase(server)
         text.ShouldContain("rq_size_bytes_count{k=\"x\"} 1\n");
         Quantiles(text, "rq_size_bytes", "k=\"x\",")[0].ShouldBe(20, 20 * Alpha);
         Quantiles(text, "rq_size_bytes", "k=\"y\",")[0].ShouldBe(5, 5 * Alpha);
+    }
+
+    private async Task RunWorkersAsync(IEnumerable<int> seeds, int count, BlockingCollection<string> lines, StringBuilder errors)
+    {
+        var workers = seeds.Select(seed => WorkerBinary.Start(
+            ["sketch", Server.Port.ToString(CultureInfo.InvariantCulture), Prefix, seed.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture)],
+            lines, errors)).ToList();
+        foreach (var worker in workers)
+        {
+            (await Task.Run(() => worker.WaitForExit(120_000))).ShouldBeTrue("worker finished");
+            string failures;
+            lock (errors)
+            {
+                failures = errors.ToString();
+            }
+            worker.ExitCode.ShouldBe(0, failures);
+            worker.Dispose();
+        }
     }
 
     /// <summary>How many fields of a hash start with <paramref name="prefix"/>.</summary>

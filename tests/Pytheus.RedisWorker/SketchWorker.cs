@@ -7,7 +7,8 @@ using Pytheus.Registry;
 /// <summary>
 /// A writer process of the quantile tests: observes <c>count</c> values drawn log-uniformly from [e^-4, e^4) by
 /// <c>new Random(seed)</c> into the summary <c>mq_latency_seconds</c> (objectives 0.5, 0.9, 0.99, 0.999; label
-/// <c>route="shared"</c>) on a Redis backend, then disposes it (final flush) and prints <c>done</c>.
+/// <c>route="shared"</c>) and increments <c>mq_requests_total</c> once with the exemplar <c>{worker="&lt;seed&gt;"}</c>
+/// on a Redis backend, then disposes it (final flush) and prints <c>done</c>.
 /// Arguments: <c>sketch &lt;port&gt; &lt;key prefix&gt; &lt;seed&gt; &lt;count&gt;</c>.
 /// </summary>
 internal static class SketchWorker
@@ -27,9 +28,11 @@ internal static class SketchWorker
         }))
         {
             Summary latency;
+            Counter requests;
             using (Backend.BeginScope(backend))
             {
                 latency = new Summary("mq_latency_seconds", "Latency", ["route"], registry: new CollectorRegistry(), objectives: Objectives);
+                requests = new Counter("mq_requests_total", "Requests", registry: new CollectorRegistry());
             }
             var shared = latency.Labels(("route", "shared"));
             var random = new Random(seed);
@@ -37,6 +40,7 @@ internal static class SketchWorker
             {
                 shared.Observe(Math.Exp(random.NextDouble() * 8 - 4));
             }
+            requests.Inc(1, new Exemplar(("worker", args[2])));
         }
         Console.WriteLine("done");
         return 0;

@@ -217,7 +217,8 @@ public static class TextFormat
         writer.Write("} "u8);
         writer.WriteDouble(sample.Value);
         writer.Write((byte)' ');
-        writer.WriteDouble(sample.Timestamp);
+        // Seconds with milliseconds, never in exponent form (1796205605.123), as prometheus-net writes them.
+        writer.Write(sample.Timestamp.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Where a series' exemplars come from when written: its child (local) or its snapshot (collected); none outside OpenMetrics.</summary>
