@@ -140,13 +140,13 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var binding = _families.Bind(descriptor.Definition);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
-        if (descriptor.Sketch is { } bucket)
+        if (descriptor.Sketch is { } sketch)
         {
-            return binding.State.HoldSketch(RedisKeySchema.SketchField(bucket, labelsText), labelsText, bucket.Window,
+            return binding.State.HoldSketch(RedisKeySchema.SketchField(sketch, labelsText), labelsText, sketch.Window,
                 descriptor.Definition.Quantiles!.AgeBuckets, _flushLoop.IsImmediate ? _flushLoop : null);
         }
-        var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
-        return binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
+        var slot = descriptor.NativeBucket is { } bucket ? RedisKeySchema.NativeSlot(bucket) : binding.SlotNames[descriptor.Index];
+        return binding.State.Hold(RedisKeySchema.Field(slot, labelsText), labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
     }
 
     /// <inheritdoc />
@@ -174,6 +174,10 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         {
             binding.State.ReleaseSketch(labelsText);
         }
+        if (definition.NativeHistogram is not null)
+        {
+            binding.State.ReleaseNativeBuckets(labelsText);
+        }
     }
 
     /// <inheritdoc />
@@ -193,11 +197,12 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(definition);
         var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
-        binding.State.Remove(binding.StoredSlotNames.SelectMany(slot =>
+        var fields = binding.StoredSlotNames.SelectMany(slot =>
         {
             var field = RedisKeySchema.Field(slot, labelsText);
             return new[] { field, RedisKeySchema.ExemplarFieldMarker + field };
-        }));
+        });
+        binding.State.Remove(definition.NativeHistogram is null ? fields : fields.Append(RedisKeySchema.NativeBucketsRemovalPrefix + labelsText));
         if (definition.Quantiles is not null)
         {
             binding.State.RemoveSketch(labelsText);

@@ -18,7 +18,8 @@ internal sealed class RedisFamilyReader
     private readonly Dictionary<string, int> _slotIndex;
     private readonly string[] _slotNames;
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
-    private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
+    // Slot -1: a native histogram bucket, which one in Bucket.
+    private readonly Dictionary<byte[], (Series Series, int Slot, NativeBucket Bucket)> _fields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], SketchField> _sketchFields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly RedisFamilyState _state;
@@ -58,9 +59,9 @@ internal sealed class RedisFamilyReader
 
     private void Link(RedisCell cell)
     {
-        if (cell.Slot == RedisFamilyState.SketchSlot)
+        if (cell.Slot < 0)
         {
-            // Sketch counts are read whole from Redis at every scrape; their cells need no refresh.
+            // A native bucket or a summary's sketch count: scrapes read them whole from Redis; nothing reads their cells' Get.
             return;
         }
         if (!_series.TryGetValue(cell.LabelsText, out var series))
@@ -82,7 +83,7 @@ internal sealed class RedisFamilyReader
             // The series was removed for every process and created again: the new cell learns Redis's values now.
             series.Cells[cell.Slot] = cell;
         }
-        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot));
+        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot, default));
     }
 
     /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>
@@ -92,7 +93,7 @@ internal sealed class RedisFamilyReader
         {
             foreach (var cell in cells)
             {
-                if (cell.Slot != RedisFamilyState.SketchSlot && _series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+                if (cell.Slot >= 0 && _series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
                 {
                     series.Cells[cell.Slot] = null;
                     series.LocalCells--;
@@ -103,15 +104,17 @@ internal sealed class RedisFamilyReader
 
     /// <summary>
     /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
-    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing). A summary's quantiles
-    /// are estimated from the sketch counts of every process in the windows that still count; the fields of windows that
-    /// no longer do are returned in <paramref name="expired"/>, for deletion.
+    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing), and
+    /// <paramref name="writerSequence"/> the value of <paramref name="writerField"/> (0 when missing). A summary's
+    /// quantiles are estimated from the sketch counts of every process in the windows that still count; the fields of
+    /// windows that no longer do are returned in <paramref name="expired"/>, for deletion.
     /// </summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries, out string? epoch, out List<string>? expired)
+    public SeriesSnapshot[] Read(HashEntry[] entries, RedisValue writerField, out string? epoch, out long writerSequence, out List<string>? expired)
     {
         lock (_gate)
         {
             epoch = null;
+            writerSequence = 0;
             expired = null;
             LinkCreated();
             var scrape = ++_scrape;
@@ -126,6 +129,10 @@ internal sealed class RedisFamilyReader
                     if (entry.Name == RedisKeySchema.EpochField)
                     {
                         epoch = entry.Value;
+                    }
+                    else if (entry.Name == writerField)
+                    {
+                        writerSequence = RedisNumber.ParseSequence(entry.Value);
                     }
                     continue;
                 }
@@ -170,7 +177,13 @@ internal sealed class RedisFamilyReader
                 {
                     series.Scrape = scrape;
                     series.Values = new double[_slotNames.Length];
+                    series.Native = _family.NativeHistogram is null ? null : [];
                     present.Add(series);
+                }
+                if (target.Slot < 0)
+                {
+                    series.Native?.Add(new NativeBucketCount(target.Bucket, RedisNumber.Parse(entry.Value)));
+                    continue;
                 }
                 series.Values![target.Slot] = RedisNumber.Parse(entry.Value);
             }
@@ -201,7 +214,7 @@ internal sealed class RedisFamilyReader
                 {
                     SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { Exemplars = series.ExemplarsOf(scrape) };
+                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native, Exemplars = series.ExemplarsOf(scrape) };
             }
             return snapshots;
         }
@@ -249,7 +262,7 @@ internal sealed class RedisFamilyReader
             }
             _fields[numberField] = target;
         }
-        if (RedisExemplarCodec.Decode((string?)entry.Value ?? string.Empty) is not { } sample)
+        if (target.Slot < 0 || RedisExemplarCodec.Decode((string?)entry.Value ?? string.Empty) is not { } sample)
         {
             return;
         }
@@ -284,21 +297,30 @@ internal sealed class RedisFamilyReader
     private sealed record SketchField(Series Series, long Window, int Id);
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
-    private (Series Series, int Slot) Learn(RedisValue field)
+    private (Series Series, int Slot, NativeBucket Bucket) Learn(RedisValue field)
     {
         var text = (string?)field ?? string.Empty;
         var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
-        if (separator < 0 || !_slotIndex.TryGetValue(text[..separator], out var slot))
+        if (separator < 0)
         {
-            return (null!, -1);
+            return (null!, -1, default);
+        }
+        var bucket = default(NativeBucket);
+        if (!_slotIndex.TryGetValue(text[..separator], out var slot))
+        {
+            if (_family.NativeHistogram is null || !RedisKeySchema.TryParseNativeSlot(text.AsSpan(0, separator), out bucket))
+            {
+                return (null!, -1, default);
+            }
+            slot = -1;
         }
         var labelsText = text[(separator + 1)..];
         if (_series.TryGetValue(labelsText, out var known))
         {
-            return (known, slot);
+            return (known, slot, bucket);
         }
         var labels = RedisLabelCodec.Decode(labelsText, _family.LabelNames);
-        return labels is null ? (null!, -1) : (GetOrAddSeries(labelsText, labels), slot);
+        return labels is null ? (null!, -1, default) : (GetOrAddSeries(labelsText, labels), slot, bucket);
     }
 
     private Series GetOrAddSeries(string labelsText, string[] labels)
@@ -352,6 +374,9 @@ internal sealed class RedisFamilyReader
         public int Rank { get; set; }
 
         public double[]? Values { get; set; }
+
+        /// <summary>A native histogram's sparse buckets as read by the current scrape; null for other families.</summary>
+        public List<NativeBucketCount>? Native { get; set; }
 
         private ExemplarSample?[]? _exemplars;
         private int _exemplarScrape;

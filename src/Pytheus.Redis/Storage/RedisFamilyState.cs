@@ -48,6 +48,15 @@ internal sealed class RedisFamilyState
     /// <summary>The epoch of the hash this process's confirmed changes live in; null before the first or after a loss.</summary>
     public string? KnownEpoch { get; set; }
 
+    /// <summary>
+    /// The last sequence number Redis confirmed in <see cref="KnownEpoch"/>. Finding this writer's sequence field below it
+    /// means Redis went back in time (restarted from an older snapshot) and lost changes it had confirmed.
+    /// </summary>
+    public long ConfirmedSequence { get; set; }
+
+    /// <summary>The epoch Redis lost, which the next whole re-send replaces (deleting the hash if it came back stale).</summary>
+    public string? LostEpoch { get; set; }
+
     /// <summary>Redis lost the hash (or it was never confirmed): the next batch carries every cell's whole contribution.</summary>
     public bool NeedsWholeResend { get; set; }
 
@@ -126,8 +135,8 @@ internal sealed class RedisFamilyState
         }
     }
 
-    /// <summary>The slot of sketch cells, which are outside the family's value layout.</summary>
-    public const int SketchSlot = -1;
+    /// <summary>The slot of sketch cells, which are outside the family's value layout (native histogram buckets use -1).</summary>
+    public const int SketchSlot = -2;
 
     /// <summary>
     /// Removes a series' sketch for every process: its local cells are detached and every process's sketch fields of
@@ -168,13 +177,16 @@ internal sealed class RedisFamilyState
         }
     }
 
-    private void RemoveField(string field)
+    /// <summary>Detaches the cell of <paramref name="field"/> (if this process has one) and queues the field's deletion. Caller holds the lock.</summary>
+    private bool RemoveField(string field)
     {
-        if (_byField.Remove(field, out var cell))
+        var had = _byField.Remove(field, out var cell);
+        if (had)
         {
-            Detach(cell);
+            Detach(cell!);
         }
         _removals.Add(field);
+        return had;
     }
 
     /// <summary>One view less holds the cell of <paramref name="field"/>; unheld cells are freed by <see cref="FreeReleased"/>.</summary>
@@ -195,6 +207,24 @@ internal sealed class RedisFamilyState
     }
 
     /// <summary>
+    /// One view less holds each native bucket cell of the series <paramref name="labelsText"/> (a histogram series
+    /// holds each of its buckets once).
+    /// </summary>
+    public void ReleaseNativeBuckets(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cell in _byField.Values)
+            {
+                if (cell.Slot < 0 && cell.Holders > 0 && cell.LabelsText == labelsText && --cell.Holders == 0)
+                {
+                    _released++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Removes series for every process: their cells are detached at once (new views get new cells, starting from
     /// zero) and the fields' deletion goes with the next batch, before the changes made after it.
     /// </summary>
@@ -204,7 +234,10 @@ internal sealed class RedisFamilyState
         {
             foreach (var field in fields)
             {
-                RemoveField(field);
+                if (!RemoveField(field) && field.StartsWith(RedisKeySchema.NativeBucketsRemovalPrefix, StringComparison.Ordinal))
+                {
+                    DetachNativeBuckets(field[RedisKeySchema.NativeBucketsRemovalPrefix.Length..]);
+                }
             }
         }
     }
@@ -236,6 +269,16 @@ internal sealed class RedisFamilyState
             var taken = _removals;
             _removals = [];
             return taken;
+        }
+    }
+
+    private void DetachNativeBuckets(string labelsText)
+    {
+        var detached = _byField.Values.Where(c => c.Slot < 0 && c.LabelsText == labelsText).ToList();
+        foreach (var cell in detached)
+        {
+            _byField.Remove(cell.Field);
+            Detach(cell);
         }
     }
 
