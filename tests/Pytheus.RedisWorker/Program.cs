@@ -8,7 +8,7 @@ using Pytheus.Registry;
 
 // A worker process of the Redis backend's multi-process tests.
 // Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50] (or "gauges …": see GaugeWorker;
-// "native …": see NativeWorker).
+// "native …": see NativeWorker; "sketch …": see SketchWorker).
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
@@ -20,6 +20,10 @@ if (args.Length > 0 && args[0] == "gauges")
 if (args.Length > 0 && args[0] == "native")
 {
     return NativeWorker.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "sketch")
+{
+    return SketchWorker.Run(args[1..]);
 }
 var port = int.Parse(args[0], CultureInfo.InvariantCulture);
 var prefix = args[1];

@@ -162,6 +162,7 @@ internal sealed class MetricBinder
         var isLocal = _localPrefixes.Any(p => collector.Name.StartsWith(p, StringComparison.Ordinal));
         var backend = isLocal ? _localBackend : _backend;
         var buckets = collector is Prometheus.Histogram histogram ? Internals.BucketsOf(histogram) : null;
+        var (objectives, maxAge, ageBuckets) = collector is Prometheus.Summary summary ? Internals.QuantilesOf(summary) : ([], default, default);
         // prometheus-net has no series limit, so a redirected metric has none either.
         const int Unlimited = int.MaxValue;
         var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.For(collector.Name);
@@ -172,7 +173,10 @@ internal sealed class MetricBinder
             Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
             Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, mode: gaugeMode),
             Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, nativeHistogram: native),
-            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
+            Prometheus.Summary => objectives.Length == 0
+                ? new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited)
+                : new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited,
+                    objectives: objectives, maxAge: maxAge, ageBuckets: ageBuckets),
             _ => throw new NotSupportedException($"Unknown prometheus-net collector type {collector.GetType()}."),
         };
         var binding = new CollectorBinding(collector, Create, Internals.LabelNamesOf(collector), isLocal);

@@ -322,15 +322,20 @@ internal sealed class RedisBatchProtocol
         var whole = family.NeedsWholeResend;
         var increments = new List<(RedisCell Cell, double Value)>();
         var sets = new List<(RedisCell Cell, double Value)>();
+        List<(RedisCell Cell, ExemplarSample Sample)>? exemplars = null;
         foreach (var cell in family.Cells)
         {
             if (cell.TryDrain(whole, out var isSet, out var value))
             {
                 (isSet ? sets : increments).Add((cell, value));
             }
+            if (cell.TakeExemplar() is { } exemplar)
+            {
+                (exemplars ??= []).Add((cell, exemplar));
+            }
         }
         var removals = family.TakeRemovals();
-        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0)
+        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0 && exemplars is null)
         {
             family.NeedsWholeResend = false;
             return null;
@@ -338,7 +343,8 @@ internal sealed class RedisBatchProtocol
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];
         var pairs = RedisScripts.FixedArguments + removals.Count;
-        var args = new RedisValue[pairs + 2 * cells.Length];
+        var exemplarCount = exemplars?.Count ?? 0;
+        var args = new RedisValue[pairs + 2 * cells.Length + 2 * exemplarCount];
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
@@ -349,6 +355,7 @@ internal sealed class RedisBatchProtocol
         args[8] = removals.Count;
         args[9] = whole ? 0 : family.ConfirmedSequence;
         args[10] = whole ? family.LostEpoch ?? string.Empty : string.Empty;
+        args[11] = exemplarCount;
         for (var r = 0; r < removals.Count; r++)
         {
             args[RedisScripts.FixedArguments + r] = removals[r];
@@ -360,6 +367,12 @@ internal sealed class RedisBatchProtocol
             args[pairs + 2 * i] = cell.Field;
             args[pairs + 1 + 2 * i] = RedisNumber.Format(value);
             i++;
+        }
+        for (var e = 0; e < exemplarCount; e++)
+        {
+            var (cell, sample) = exemplars![e];
+            args[pairs + 2 * cells.Length + 2 * e] = cell.ExemplarField;
+            args[pairs + 2 * cells.Length + 2 * e + 1] = RedisExemplarCodec.Encode(sample);
         }
         family.NeedsWholeResend = false;
         family.LostEpoch = null;
