@@ -7,7 +7,7 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 
 // A worker process of the Redis backend's multi-process tests.
-// Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50] (or "gauges …": see GaugeWorker).
+// Arguments: <port or StackExchange.Redis configuration string> <key prefix> <worker id> <threads> [flush interval ms, default 50] (or "gauges …": see GaugeWorker).
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
@@ -16,7 +16,8 @@ if (args.Length > 0 && args[0] == "gauges")
 {
     return GaugeWorker.Run(args[1..]);
 }
-var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+// A bare port means one local server; anything else is a configuration string (a cluster's nodes, a sentinel's service).
+var server = int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? $"127.0.0.1:{port}" : args[0];
 var prefix = args[1];
 var id = args[2];
 var threads = int.Parse(args[3], CultureInfo.InvariantCulture);
@@ -24,7 +25,7 @@ var flushIntervalMs = args.Length > 4 ? int.Parse(args[4], CultureInfo.Invariant
 
 var backend = new RedisBackend(new RedisBackendOptions
 {
-    ConnectionString = $"127.0.0.1:{port},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
+    ConnectionString = $"{server},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
     KeyPrefix = prefix,
     FlushInterval = TimeSpan.FromMilliseconds(flushIntervalMs),
     ScrapeTimeout = TimeSpan.FromSeconds(2),

@@ -38,6 +38,9 @@ public sealed class RedisServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Whether the server process is running (not killed, not exited).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>The server's working directory (where it saves).</summary>
     public string DataDirectory => _directory;
 
