@@ -133,11 +133,11 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
     public IValueStore CreateStore(ValueDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        if (PerWriterGauges.Handles(descriptor.Family))
+        if (PerWriterGauges.Handles(descriptor.Definition))
         {
             return _perWriter.CreateStore(descriptor);
         }
-        var binding = _families.Bind(descriptor.Family);
+        var binding = _families.Bind(descriptor.Definition);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
         var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
@@ -146,21 +146,21 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
 
     /// <inheritdoc />
     /// <remarks>
-    /// The series' cells are freed once their last changes are confirmed (the series stays in Redis: removal across
-    /// processes is not part of this backend yet). Views the application kept can still write; what they write after
-    /// the cells are freed is not sent.
+    /// The series' cells are freed once their last changes are confirmed (deleting the series for every process is
+    /// <see cref="RemoveSeries"/>'s work). Views the application kept can still write; what they write after the cells
+    /// are freed is not sent.
     /// </remarks>
-    public void ReleaseSeries(MetricFamily family, IReadOnlyList<string> labelValues)
+    public void ReleaseSeries(MetricDefinition definition, IReadOnlyList<string> labelValues)
     {
-        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(labelValues);
-        if (PerWriterGauges.Handles(family))
+        if (PerWriterGauges.Handles(definition))
         {
             // RemoveSeries already forgot the per-writer cell.
             return;
         }
-        var binding = _families.Bind(family);
-        var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
+        var binding = _families.Bind(definition);
+        var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
         foreach (var slot in binding.SlotNames)
         {
             binding.State.Release(RedisKeySchema.Field(slot, labelsText));
@@ -173,31 +173,31 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
     /// changes made after the removal; changes this process made before it and had not sent are dropped with the series.
     /// Per-writer gauges (every mode but <see cref="GaugeMode.Shared"/>): the series is deleted from every writer's hash.
     /// </remarks>
-    public void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues)
+    public void RemoveSeries(MetricDefinition definition, IReadOnlyList<string> labelValues)
     {
-        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(labelValues);
-        if (PerWriterGauges.Handles(family))
+        if (PerWriterGauges.Handles(definition))
         {
-            _perWriter.Remove(family, labelValues);
+            _perWriter.Remove(definition, labelValues);
             return;
         }
-        var binding = _families.Bind(family);
-        var labelsText = RedisLabelCodec.Encode(family.LabelNames, labelValues);
+        var binding = _families.Bind(definition);
+        var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
         binding.State.Remove(binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
         _flushLoop.RequestFlushIfImmediate();
     }
 
     /// <inheritdoc />
-    public void RemoveAllSeries(MetricFamily family)
+    public void RemoveAllSeries(MetricDefinition definition)
     {
-        ArgumentNullException.ThrowIfNull(family);
-        if (PerWriterGauges.Handles(family))
+        ArgumentNullException.ThrowIfNull(definition);
+        if (PerWriterGauges.Handles(definition))
         {
-            _perWriter.RemoveAll(family);
+            _perWriter.RemoveAll(definition);
             return;
         }
-        _families.Bind(family).State.RemoveAll();
+        _families.Bind(definition).State.RemoveAll();
         _flushLoop.RequestFlushIfImmediate();
     }
 
@@ -219,15 +219,15 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
     /// the keys' TTL. Throws — within <see cref="RedisBackendOptions.ScrapeTimeout"/> — when Redis cannot be read.
     /// </remarks>
     public async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-        IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default)
+        IReadOnlyList<MetricDefinition> definitions, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(families);
-        var perWriter = families.Where(PerWriterGauges.Handles).ToList();
+        ArgumentNullException.ThrowIfNull(definitions);
+        var perWriter = definitions.Where(PerWriterGauges.Handles).ToList();
         if (perWriter.Count == 0)
         {
-            return await _scraper.CollectAsync(families, cancellationToken).ConfigureAwait(false);
+            return await _scraper.CollectAsync(definitions, cancellationToken).ConfigureAwait(false);
         }
-        var shared = families.Where(f => !PerWriterGauges.Handles(f)).ToList();
+        var shared = definitions.Where(f => !PerWriterGauges.Handles(f)).ToList();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ScrapeTimeout);
         var sharedRead = shared.Count == 0 ? Task.FromResult<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>>([]) : _scraper.CollectAsync(shared, cancellationToken);
@@ -241,10 +241,10 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
             throw new TimeoutException($"Redis scrape timed out after {_options.ScrapeTimeout.TotalMilliseconds} ms.");
         }
         var sharedSeries = await sharedRead.ConfigureAwait(false);
-        var result = new IReadOnlyList<SeriesSnapshot>[families.Count];
-        for (int i = 0, nextShared = 0, nextPerWriter = 0; i < families.Count; i++)
+        var result = new IReadOnlyList<SeriesSnapshot>[definitions.Count];
+        for (int i = 0, nextShared = 0, nextPerWriter = 0; i < definitions.Count; i++)
         {
-            result[i] = PerWriterGauges.Handles(families[i]) ? perWriterSeries[nextPerWriter++] : sharedSeries[nextShared++];
+            result[i] = PerWriterGauges.Handles(definitions[i]) ? perWriterSeries[nextPerWriter++] : sharedSeries[nextShared++];
         }
         return result;
     }

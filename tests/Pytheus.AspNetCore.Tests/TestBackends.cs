@@ -36,18 +36,34 @@ internal sealed class LocalStore : IValueStore
 /// <summary>A collecting backend whose reads fail while <see cref="Failing"/> is set, with a multi-line message.</summary>
 internal sealed class FailingBackend : ICollectingBackend
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(ValueDescriptor Descriptor, LocalStore Store)> _stores = new();
+
     public bool Failing { get; set; } = true;
 
-    public IValueStore CreateStore(ValueDescriptor descriptor) => new LocalStore();
+    public IValueStore CreateStore(ValueDescriptor descriptor)
+    {
+        var store = new LocalStore();
+        _stores.Enqueue((descriptor, store));
+        return store;
+    }
 
     public Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-        IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default)
+        IReadOnlyList<MetricDefinition> families, CancellationToken cancellationToken = default)
     {
         if (Failing)
         {
             throw new InvalidOperationException("store unreachable\nsecond line\r\nthird line");
         }
-        return Task.FromResult<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>>(families.Select(f => f.CollectLocal()).ToList());
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>>(families.Select(Read).ToList());
+    }
+
+    private IReadOnlyList<SeriesSnapshot> Read(MetricDefinition definition)
+    {
+        var series = _stores.Where(s => ReferenceEquals(s.Descriptor.Definition, definition))
+            .GroupBy(s => string.Join('\u0001', s.Descriptor.LabelValues));
+        return series.Select(g => new SeriesSnapshot(
+            [.. g.First().Descriptor.LabelValues],
+            [.. g.OrderBy(s => s.Descriptor.Index).Select(s => s.Store.Get())])).ToList();
     }
 }
 

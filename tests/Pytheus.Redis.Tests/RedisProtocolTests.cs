@@ -190,7 +190,7 @@ public class RedisProtocolTests(RedisServer server) : RedisTestBase(server)
             counter.WithLabelValues(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         }
         await backend.FlushAsync();
-        var binding = backend.Families.Bind(counter.Family);
+        var binding = backend.Families.Bind(counter.Family.Definition);
         binding.State.Cells.Length.ShouldBe(1000);
 
         for (var i = 0; i < 1000; i += 2)

@@ -34,7 +34,7 @@ public abstract class RedisTestBase(RedisServer server) : IDisposable
 
     /// <summary>The Redis hash of a metric's family under this test's prefix (its name and definition).</summary>
     protected string KeyOf(Metric metric, string? prefix = null) =>
-        RedisKeySchema.DataKey(prefix ?? Prefix, metric.Name, RedisDefinition.Of(metric.Family)).ToString();
+        RedisKeySchema.DataKey(prefix ?? Prefix, metric.Name, RedisDefinition.Of(metric.Family.Definition)).ToString();
 
     /// <summary>Creates metrics on <paramref name="backend"/> without touching the process-wide backend.</summary>
     protected static T On<T>(IBackend backend, Func<T> create)

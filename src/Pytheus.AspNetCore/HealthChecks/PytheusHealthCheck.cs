@@ -54,7 +54,7 @@ public sealed class PytheusHealthCheck : IHealthCheck
         var watch = Stopwatch.StartNew();
         try
         {
-            await collecting.CollectAsync(families, cancellationToken).ConfigureAwait(false);
+            await collecting.CollectAsync(families.Select(f => f.Definition).ToList(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -43,23 +43,23 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
         var result = new List<MetricSnapshot>(collected.Count);
         foreach (var metric in collected)
         {
-            if (!plan.IsBridged(metric.Family))
+            if (!plan.IsBridged(metric.Definition))
             {
                 result.Add(metric);
                 continue;
             }
-            var members = new List<PyFamily> { metric.Family };
+            var members = new List<Metrics.MetricDefinition> { metric.Definition };
             result.Add(Bridged(metric, metric.Series, plan, format));
-            foreach (var companion in plan.CompanionsOf(metric.Family))
+            foreach (var companion in plan.CompanionsOf(metric.Definition))
             {
                 // A backend that reads other processes' series returns, for each family, every series stored under its
                 // name and label names: a second family with the same definition would repeat them.
-                if (companion.Backend is ICollectingBackend && members.Any(m => SameStoredSeries(m, companion)))
+                if (companion.Backend is ICollectingBackend && members.Any(m => m.IsSameAs(companion.Definition)))
                 {
                     continue;
                 }
-                members.Add(companion);
-                result.Add(Bridged(metric with { Family = companion }, companions[companion], plan, format));
+                members.Add(companion.Definition);
+                result.Add(Bridged(metric with { Definition = companion.Definition }, companions[companion], plan, format));
             }
         }
         return result;
@@ -68,12 +68,9 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
     private static MetricSnapshot Bridged(MetricSnapshot metric, IReadOnlyList<SeriesSnapshot> series, ExportPlan plan, PyFormat format) =>
         metric with
         {
-            Series = plan.Published(metric.Family, series),
-            BucketLabels = metric.Family.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Family.UpperBounds, format) : null,
+            Series = plan.Published(metric.Definition, series),
+            BucketLabels = metric.Definition.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Definition.UpperBounds, format) : null,
         };
-
-    private static bool SameStoredSeries(PyFamily a, PyFamily b) =>
-        ReferenceEquals(a.Backend, b.Backend) && a.LabelNames.SequenceEqual(b.LabelNames) && a.UpperBounds.SequenceEqual(b.UpperBounds);
 
     /// <summary>Reads families that are in no registry: one call per collecting backend, the rest from local stores.</summary>
     private static async Task<Dictionary<PyFamily, IReadOnlyList<SeriesSnapshot>>> CollectAsync(IReadOnlyList<PyFamily> families, CancellationToken cancel)
@@ -84,7 +81,7 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
             var members = group.ToList();
             if (group.Key is { } backend)
             {
-                var read = await backend.CollectAsync(members, cancel).ConfigureAwait(false);
+                var read = await backend.CollectAsync(members.Select(m => m.Definition).ToList(), cancel).ConfigureAwait(false);
                 for (var i = 0; i < members.Count; i++)
                 {
                     result[members[i]] = read[i];

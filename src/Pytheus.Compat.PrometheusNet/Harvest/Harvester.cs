@@ -101,15 +101,15 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
 
     private void Show(List<(CollectorBinding Binding, Dictionary<string, HarvestedChild> Children)> harvested, IReadOnlyList<MetricSnapshot> snapshots)
     {
-        var byFamily = new Dictionary<PyMetricFamily, MetricSnapshot>(ReferenceEqualityComparer.Instance);
+        var byFamily = new Dictionary<Metrics.MetricDefinition, MetricSnapshot>(ReferenceEqualityComparer.Instance);
         foreach (var snapshot in snapshots)
         {
-            byFamily.TryAdd(snapshot.Family, snapshot);
+            byFamily.TryAdd(snapshot.Definition, snapshot);
         }
         foreach (var (binding, children) in harvested)
         {
             var family = binding.Labelled.Metric.Family;
-            if (family.GaugeMode.HasWriterLabel() || !byFamily.TryGetValue(family, out var snapshot))
+            if (family.GaugeMode.HasWriterLabel() || !byFamily.TryGetValue(family.Definition, out var snapshot))
             {
                 continue;
             }

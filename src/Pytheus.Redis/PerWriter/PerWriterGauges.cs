@@ -40,7 +40,7 @@ internal sealed class PerWriterGauges
     private bool _failing;
 
     private readonly ConcurrentDictionary<string, WriterGaugeFamily> _families = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<MetricFamily, WriterGaugeFamily> _byDefinition = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<MetricDefinition, WriterGaugeFamily> _byDefinition = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, string[]?> _decoded = new(StringComparer.Ordinal);
     private readonly string _keyPrefix;
     private readonly string _writer;
@@ -83,10 +83,10 @@ internal sealed class PerWriterGauges
     public static RedisKey WriterKeysKey(string prefix, string writer) => $"{prefix}:{{@writers}}:{writer}";
 
     /// <summary>Whether a family's values are kept per writer.</summary>
-    public static bool Handles(MetricFamily family) => family.Type == MetricType.Gauge && family.GaugeMode.IsPerWriter();
+    public static bool Handles(MetricDefinition family) => family.Type == MetricType.Gauge && family.GaugeMode.IsPerWriter();
 
     public IValueStore CreateStore(ValueDescriptor descriptor) =>
-        FamilyOf(descriptor.Family).GetOrAddCell(descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues], _immediate ? this : null);
+        FamilyOf(descriptor.Definition).GetOrAddCell(descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues], _immediate ? this : null);
 
     /// <summary>Starts the heartbeat-and-flush loop: every heartbeat period, and on every change when flushes are immediate.</summary>
     public void Start() => _loop = Task.Run(RunAsync);
@@ -114,7 +114,7 @@ internal sealed class PerWriterGauges
     }
 
     /// <summary>A scrape's part: this process's values first (read-your-writes), then every writer's, combined by mode.</summary>
-    public async Task<SeriesSnapshot[][]> CollectAsync(IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken)
+    public async Task<SeriesSnapshot[][]> CollectAsync(IReadOnlyList<MetricDefinition> families, CancellationToken cancellationToken)
     {
         var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -189,9 +189,9 @@ internal sealed class PerWriterGauges
         }
     }
 
-    public void Remove(MetricFamily family, IReadOnlyList<string> labelValues) => FamilyOf(family).Remove(labelValues);
+    public void Remove(MetricDefinition family, IReadOnlyList<string> labelValues) => FamilyOf(family).Remove(labelValues);
 
-    public void RemoveAll(MetricFamily family) => FamilyOf(family).RemoveAll();
+    public void RemoveAll(MetricDefinition family) => FamilyOf(family).RemoveAll();
 
     public int PendingCells() => _families.Values.Sum(f => f.PendingCells());
 
@@ -296,7 +296,7 @@ internal sealed class PerWriterGauges
     private Task RetireAsync(IDatabaseAsync database) => database.ScriptEvaluateAsync(PerWriterScripts.Retire, [_writersKey], [_writer]);
 
     /// <summary>Reads every writer's values of the given families (after a heartbeat, which refreshes the live set) and combines them by mode.</summary>
-    private async Task<SeriesSnapshot[][]> ReadAsync(IDatabaseAsync database, IReadOnlyList<MetricFamily> families)
+    private async Task<SeriesSnapshot[][]> ReadAsync(IDatabaseAsync database, IReadOnlyList<MetricDefinition> families)
     {
         await BeatAsync(database).ConfigureAwait(false);
         var writers = Writers;
@@ -316,7 +316,7 @@ internal sealed class PerWriterGauges
         return result;
     }
 
-    private IEnumerable<WriterValue> Parse(MetricFamily family, string writer, HashEntry[] entries)
+    private IEnumerable<WriterValue> Parse(MetricDefinition family, string writer, HashEntry[] entries)
     {
         var times = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -339,7 +339,7 @@ internal sealed class PerWriterGauges
     }
 
     /// <summary>Label values of a field, or null when it does not fit the family's labels (another definition of the name).</summary>
-    private string[]? Decode(MetricFamily family, string labelsText)
+    private string[]? Decode(MetricDefinition family, string labelsText)
     {
         if (_decoded.Count > 1_000_000)
         {
@@ -392,6 +392,6 @@ internal sealed class PerWriterGauges
         }
     }
 
-    private WriterGaugeFamily FamilyOf(MetricFamily family) =>
+    private WriterGaugeFamily FamilyOf(MetricDefinition family) =>
         _byDefinition.GetOrAdd(family, f => _families.GetOrAdd(f.Name, _ => new WriterGaugeFamily(f, _keyPrefix)));
 }

@@ -17,13 +17,13 @@ internal sealed class WriterGaugeFamily
     private readonly ConcurrentDictionary<string, WriterGaugeCell> _cells = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string?> _removals = new();
 
-    public WriterGaugeFamily(MetricFamily family, string keyPrefix)
+    public WriterGaugeFamily(MetricDefinition family, string keyPrefix)
     {
         Family = family;
         KeyPrefix = keyPrefix;
     }
 
-    public MetricFamily Family { get; }
+    public MetricDefinition Family { get; }
 
     public string KeyPrefix { get; }
 

@@ -13,7 +13,7 @@ namespace Pytheus.Backends.Redis;
 internal sealed class RedisFamilyReader
 {
     private readonly object _gate = new();
-    private readonly MetricFamily _family;
+    private readonly MetricDefinition _family;
     private readonly Dictionary<string, int> _slotIndex;
     private readonly string[] _slotNames;
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
@@ -25,7 +25,7 @@ internal sealed class RedisFamilyReader
     private bool _orderStale;
     private int _scrape;
 
-    public RedisFamilyReader(MetricFamily family, string[] slotNames, RedisFamilyState state)
+    public RedisFamilyReader(MetricDefinition family, string[] slotNames, RedisFamilyState state)
     {
         _family = family;
         _state = state;

@@ -10,7 +10,7 @@ namespace Pytheus.Backends.Redis;
 internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol protocol, RedisConnection connection, RedisBackendOptions options)
 {
     public async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-        IReadOnlyList<MetricFamily> requested, CancellationToken cancellationToken)
+        IReadOnlyList<MetricDefinition> requested, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ScrapeTimeout);
@@ -24,7 +24,7 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         }
     }
 
-    private async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> ReadAsync(IReadOnlyList<MetricFamily> requested, CancellationToken token)
+    private async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> ReadAsync(IReadOnlyList<MetricDefinition> requested, CancellationToken token)
     {
         var database = await connection.GetDatabaseAsync(token).ConfigureAwait(false);
         if (protocol.HasUnacknowledged)

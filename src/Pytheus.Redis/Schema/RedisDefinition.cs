@@ -25,7 +25,7 @@ internal sealed class RedisDefinition
     /// <summary>e.g. <c>{"type":"histogram","labels":["code","method"],"buckets":["0.1","1","+Inf"]}</c>.</summary>
     public string Text { get; }
 
-    public static RedisDefinition Of(MetricFamily family)
+    public static RedisDefinition Of(MetricDefinition family)
     {
         var type = family.Type.ToString().ToLowerInvariant();
         var labels = family.LabelNames.Order(StringComparer.Ordinal).Select(Quote);

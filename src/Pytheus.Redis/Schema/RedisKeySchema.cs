@@ -40,7 +40,7 @@ internal static class RedisKeySchema
     public static string Field(string slot, string labelsText) => slot + SlotSeparator + labelsText;
 
     /// <summary>The slot name of each stored number of a family, in its value layout.</summary>
-    public static string[] SlotNames(MetricFamily family)
+    public static string[] SlotNames(MetricDefinition family)
     {
         var slots = new string[family.ValueLayout.Count];
         for (var i = 0; i < slots.Length; i++)

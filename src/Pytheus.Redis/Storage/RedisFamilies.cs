@@ -7,14 +7,14 @@ namespace Pytheus.Backends.Redis;
 internal sealed class RedisFamilies(string keyPrefix)
 {
     private readonly ConcurrentDictionary<string, RedisFamilyState> _states = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<MetricFamily, RedisFamilyBinding> _bindings = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<MetricDefinition, RedisFamilyBinding> _bindings = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The states, for the flusher (a snapshot).</summary>
     public ICollection<RedisFamilyState> States => _states.Values;
 
     private readonly object _bindGate = new();
 
-    public RedisFamilyBinding Bind(MetricFamily family)
+    public RedisFamilyBinding Bind(MetricDefinition family)
     {
         if (_bindings.TryGetValue(family, out var binding))
         {
@@ -47,7 +47,7 @@ internal sealed class RedisFamilies(string keyPrefix)
         return pending;
     }
 
-    private RedisFamilyBinding CreateBinding(MetricFamily family)
+    private RedisFamilyBinding CreateBinding(MetricDefinition family)
     {
         var definition = RedisDefinition.Of(family);
         var key = RedisKeySchema.DataKey(keyPrefix, family.Name, definition);

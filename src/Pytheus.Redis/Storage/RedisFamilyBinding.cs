@@ -3,7 +3,7 @@ using Pytheus.Metrics;
 namespace Pytheus.Backends.Redis;
 
 /// <summary>
-/// One <see cref="MetricFamily"/> object bound to the Redis hash of its name and definition: where its cells live
+/// One <see cref="MetricDefinition"/> object bound to the Redis hash of its name and definition: where its cells live
 /// (shared with every other family object of the same name and definition — another registry, another prefix) and how
 /// its scrapes are read (its own label order).
 /// </summary>
@@ -12,7 +12,7 @@ internal sealed class RedisFamilyBinding
     private readonly int[] _labelOrder;
     private EncodedLabels? _last;
 
-    public RedisFamilyBinding(MetricFamily family, RedisFamilyState state)
+    public RedisFamilyBinding(MetricDefinition family, RedisFamilyState state)
     {
         Family = family;
         State = state;
@@ -22,7 +22,7 @@ internal sealed class RedisFamilyBinding
         state.AddReader(Reader);
     }
 
-    public MetricFamily Family { get; }
+    public MetricDefinition Family { get; }
 
     public RedisFamilyState State { get; }
 

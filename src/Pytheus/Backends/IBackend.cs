@@ -15,11 +15,11 @@ public interface IBackend
     IValueStore CreateStore(ValueDescriptor descriptor);
 
     /// <summary>
-    /// Tells the backend that this process removed a series from <paramref name="family"/>
+    /// Tells the backend that this process removed a series of the metric <paramref name="definition"/> defines
     /// (<c>RemoveLabelValues</c>), so that it can free what it holds for it. Views the application kept may still
     /// write to the series' stores. The default does nothing.
     /// </summary>
-    void ReleaseSeries(Metrics.MetricFamily family, IReadOnlyList<string> labelValues)
+    void ReleaseSeries(Metrics.MetricDefinition definition, IReadOnlyList<string> labelValues)
     {
     }
 }

@@ -9,9 +9,9 @@ namespace Pytheus.Backends;
 public interface ICollectingBackend : IBackend
 {
     /// <summary>
-    /// Reads the series of each family, in the same order as <paramref name="families"/>. Each series' values follow
-    /// the family's <see cref="MetricFamily.ValueLayout"/>.
+    /// Reads the series of each metric, in the same order as <paramref name="definitions"/>. Each series' values follow
+    /// its definition's <see cref="MetricDefinition.ValueLayout"/>.
     /// </summary>
     Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-        IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default);
+        IReadOnlyList<MetricDefinition> definitions, CancellationToken cancellationToken = default);
 }

@@ -13,9 +13,9 @@ namespace Pytheus.Backends;
 /// </remarks>
 public interface ISeriesRemovingBackend : IBackend
 {
-    /// <summary>Removes the series of <paramref name="family"/> with these label values (aligned with its label names).</summary>
-    void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues);
+    /// <summary>Removes the series of the metric <paramref name="definition"/> defines, with these label values (aligned with its label names).</summary>
+    void RemoveSeries(MetricDefinition definition, IReadOnlyList<string> labelValues);
 
-    /// <summary>Removes every series of <paramref name="family"/>.</summary>
-    void RemoveAllSeries(MetricFamily family);
+    /// <summary>Removes every series of the metric <paramref name="definition"/> defines.</summary>
+    void RemoveAllSeries(MetricDefinition definition);
 }

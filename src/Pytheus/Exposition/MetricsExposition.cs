@@ -1,3 +1,4 @@
+using Pytheus.Internal;
 using Pytheus.Registry;
 
 namespace Pytheus.Exposition;

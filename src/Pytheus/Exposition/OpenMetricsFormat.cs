@@ -1,3 +1,4 @@
+using Pytheus.Internal;
 using Pytheus.Metrics;
 
 namespace Pytheus.Exposition;
@@ -24,7 +25,7 @@ public static class OpenMetricsFormat
     /// <summary>Writes a family's <c># TYPE</c> and <c># HELP</c> lines in UTF-8.</summary>
     internal static void WriteHeader(Utf8TextWriter writer, MetricSnapshot metric)
     {
-        var type = metric.Family.Type;
+        var type = metric.Definition.Type;
         var isCounter = type == MetricType.Counter && metric.Name.EndsWith("_total", StringComparison.Ordinal);
         var familyName = isCounter ? metric.Name[..^"_total".Length] : metric.Name;
         writer.Write("# TYPE "u8);
@@ -34,7 +35,7 @@ public static class OpenMetricsFormat
         writer.Write("\n# HELP "u8);
         writer.Write(familyName);
         writer.Write((byte)' ');
-        writer.WriteEscaped(metric.Family.Help, escapeQuote: true);
+        writer.WriteEscaped(metric.Definition.Help, escapeQuote: true);
         writer.Write((byte)'\n');
     }
 }

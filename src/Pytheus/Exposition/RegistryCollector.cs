@@ -44,7 +44,7 @@ public static class RegistryCollector
         foreach (var group in remote)
         {
             var members = group.ToList();
-            var read = await group.Key.CollectAsync(members.Select(m => m.Family).ToList(), cancellationToken).ConfigureAwait(false);
+            var read = await group.Key.CollectAsync(members.Select(m => m.Family.Definition).ToList(), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < members.Count; i++)
             {
                 series[members[i].Index] = read[i];
@@ -53,7 +53,7 @@ public static class RegistryCollector
         var result = new List<MetricSnapshot>(entries.Count + 1);
         for (var i = 0; i < entries.Count; i++)
         {
-            result.Add(new MetricSnapshot(entries[i].Name, entries[i].Family, series[i] ?? (liveLocal ? entries[i].Family.CollectLocalLive() : entries[i].Family.CollectLocal())));
+            result.Add(new MetricSnapshot(entries[i].Name, entries[i].Family.Definition, series[i] ?? (liveLocal ? entries[i].Family.CollectLocalLive() : entries[i].Family.CollectLocal())));
         }
         if (SeriesOverflows(entries.Where(e => e.Registered).Select(e => e.Family)) is { } overflows)
         {
@@ -75,9 +75,9 @@ public static class RegistryCollector
         return series.Count == 0 ? null : new MetricSnapshot(OverflowFamily.Name, OverflowFamily, series);
     }
 
-    private static readonly MetricFamily OverflowFamily = new(
+    private static readonly MetricDefinition OverflowFamily = new(
         "pytheus_series_overflows_total", "Label sets not stored because their metric was at its series limit; their writes went to the overflow series.",
-        MetricType.Counter, new Labels.LabelSchema("pytheus_series_overflows_total", ["metric"], [null]), [], new Backends.InProcess.InProcessBackend());
+        MetricType.Counter, ["metric"], [], GaugeMode.Shared);
 
     private static string Prefixed(string? prefix, string name) => prefix is null ? name : $"{prefix}_{name}";
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Pytheus.Internal;
+using Pytheus.Labels;
 using Pytheus.Metrics;
 
 namespace Pytheus.Exposition;
@@ -63,11 +65,11 @@ public static class TextFormat
         writer.Write("# HELP "u8);
         writer.Write(metric.Name);
         writer.Write((byte)' ');
-        writer.WriteEscaped(metric.Family.Help, escapeQuote: false);
+        writer.WriteEscaped(metric.Definition.Help, escapeQuote: false);
         writer.Write("\n# TYPE "u8);
         writer.Write(metric.Name);
         writer.Write((byte)' ');
-        writer.Write(TypeName(metric.Family.Type));
+        writer.Write(TypeName(metric.Definition.Type));
         writer.Write((byte)'\n');
     }
 
@@ -78,7 +80,7 @@ public static class TextFormat
     /// </summary>
     internal static int WriteSeries(Utf8TextWriter writer, MetricSnapshot metric, ExpositionFormat format, int index, int stopAtLength)
     {
-        var family = metric.Family;
+        var family = metric.Definition;
         var name = Encoding.UTF8.GetBytes(metric.Name);
         var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format)) : null;
         if (metric.Series is LocalSeries local)
@@ -99,7 +101,7 @@ public static class TextFormat
         {
             var one = series[index];
             labels.Clear();
-            WriteLabelsOpen(labels, family.ExpositionLabelNames, one.LabelValues);
+            LabelText.WriteOpen(labels, family.ExpositionLabelNames, one.LabelValues);
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = one.Values[i];
@@ -107,30 +109,6 @@ public static class TextFormat
             WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds);
         }
         return index;
-    }
-
-    /// <summary>Renders <c>{a="x",b="y"</c> (no closing brace) in UTF-8, or nothing without labels.</summary>
-    internal static byte[] RenderLabels(IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues)
-    {
-        if (labelNames.Count == 0)
-        {
-            return [];
-        }
-        using var writer = new Utf8TextWriter(128);
-        WriteLabelsOpen(writer, labelNames, labelValues);
-        return writer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteLabelsOpen(Utf8TextWriter writer, IReadOnlyList<string> labelNames, IReadOnlyList<string> labelValues)
-    {
-        for (var i = 0; i < labelNames.Count; i++)
-        {
-            writer.Write(i == 0 ? (byte)'{' : (byte)',');
-            writer.Write(labelNames[i]);
-            writer.Write("=\""u8);
-            writer.WriteEscaped(labelValues[i], escapeQuote: true);
-            writer.Write((byte)'"');
-        }
     }
 
     /// <summary>
@@ -159,7 +137,7 @@ public static class TextFormat
     }
 
     private static void WriteSamples(
-        Utf8TextWriter writer, byte[] name, MetricFamily family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds)
+        Utf8TextWriter writer, byte[] name, MetricDefinition family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds)
     {
         switch (family.Type)
         {

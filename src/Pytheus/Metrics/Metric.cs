@@ -94,7 +94,7 @@ public abstract class Metric
     /// The series' labels as the text format writes them, UTF-8, without the closing brace (<c>{a="x",b="y"</c>),
     /// or empty without labels; rendered on the first scrape and kept, since a series' labels never change.
     /// </summary>
-    internal byte[] ExpositionLabels => _expositionLabels ??= Exposition.TextFormat.RenderLabels(Family.ExpositionLabelNames, ExpositionLabelValues);
+    internal byte[] ExpositionLabels => _expositionLabels ??= LabelText.Render(Family.ExpositionLabelNames, ExpositionLabelValues);
 
     /// <summary>The series' label values as exposed from this process: with the writer's id where the gauge mode adds it.</summary>
     internal string[] ExpositionLabelValues =>
@@ -124,7 +124,7 @@ public abstract class Metric
         }
         var owner = Family.GetOrAddChild(values, v =>
         {
-            CreateStores(index => Family.Backend.CreateStore(new ValueDescriptor(Family, v, index)));
+            CreateStores(index => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, v, index)));
             SeriesLabelValues = v;
             return this;
         });

@@ -12,9 +12,6 @@ namespace Pytheus.Metrics;
 /// </summary>
 public sealed class MetricFamily : ICollector
 {
-    private static readonly ValueKind[] ValueLayoutSingle = [ValueKind.Value];
-    private static readonly ValueKind[] ValueLayoutSummary = [ValueKind.Sum, ValueKind.Count];
-
     private readonly ConcurrentDictionary<string[], Metric> _children = new(LabelValuesComparer.Instance);
     private readonly List<Metric> _childOrder = [];
     private readonly object _childGate = new();
@@ -33,35 +30,26 @@ public sealed class MetricFamily : ICollector
         string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
         GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit)
     {
-        Name = name;
-        Help = help;
-        Type = type;
+        Definition = new MetricDefinition(name, help, type, labels.Names, upperBounds, gaugeMode);
         Labels = labels;
-        UpperBounds = upperBounds;
         Backend = backend;
-        GaugeMode = type == MetricType.Gauge ? gaugeMode : GaugeMode.Shared;
         SeriesLimit = seriesLimit;
-        ExpositionLabelNames = GaugeMode.HasWriterLabel() ? [.. labels.Names, GaugeModes.WriterLabel] : labels.Names;
-        ValueLayout = type switch
-        {
-            MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
-            MetricType.Summary => ValueLayoutSummary,
-            _ => ValueLayoutSingle,
-        };
-        SumIndex = type == MetricType.Histogram ? upperBounds.Length : 0;
     }
 
+    /// <summary>What this family is (name, type, labels, layout, bounds): all a backend or an exposition format sees of it.</summary>
+    public MetricDefinition Definition { get; }
+
     /// <summary>The metric name, without any registry prefix.</summary>
-    public string Name { get; }
+    public string Name => Definition.Name;
 
     /// <summary>The help text.</summary>
-    public string Help { get; }
+    public string Help => Definition.Help;
 
     /// <summary>The metric type.</summary>
-    public MetricType Type { get; }
+    public MetricType Type => Definition.Type;
 
     /// <summary>The required label names, in declaration order (the order of exposition).</summary>
-    public IReadOnlyList<string> LabelNames => Labels.Names;
+    public IReadOnlyList<string> LabelNames => Definition.LabelNames;
 
     /// <summary>Default label values by name.</summary>
     public IReadOnlyDictionary<string, string> DefaultLabels =>
@@ -69,10 +57,10 @@ public sealed class MetricFamily : ICollector
             .ToDictionary(p => p.n, p => p.v!, StringComparer.Ordinal);
 
     /// <summary>For a histogram, the bucket upper bounds ending with <c>+Inf</c>; otherwise empty.</summary>
-    public IReadOnlyList<double> UpperBounds { get; }
+    public IReadOnlyList<double> UpperBounds => Definition.UpperBounds;
 
     /// <summary>What each stored number of a series means, in order (the layout of <see cref="SeriesSnapshot.Values"/>).</summary>
-    public IReadOnlyList<ValueKind> ValueLayout { get; }
+    public IReadOnlyList<ValueKind> ValueLayout => Definition.ValueLayout;
 
     /// <summary>The backend this family's values live in (the current one when the family was created).</summary>
     public IBackend Backend { get; }
@@ -81,13 +69,13 @@ public sealed class MetricFamily : ICollector
     /// For a gauge, how the values of many processes are combined (<see cref="Metrics.GaugeMode"/>); other types are
     /// global sums, <see cref="GaugeMode.Shared"/>.
     /// </summary>
-    public GaugeMode GaugeMode { get; }
+    public GaugeMode GaugeMode => Definition.GaugeMode;
 
     /// <summary>
     /// The label names as exposed: <see cref="LabelNames"/>, followed by <see cref="GaugeModes.WriterLabel"/> for a
     /// gauge whose mode shows one series per writer. Series read by a collecting backend carry values for these names.
     /// </summary>
-    public IReadOnlyList<string> ExpositionLabelNames { get; }
+    public IReadOnlyList<string> ExpositionLabelNames => Definition.ExpositionLabelNames;
 
     /// <summary>
     /// The most label sets this process keeps for the family. Past it, a new label set does not create a series: its
@@ -102,7 +90,7 @@ public sealed class MetricFamily : ICollector
 
     internal LabelSchema Labels { get; }
 
-    internal int SumIndex { get; }
+    internal int SumIndex => Definition.SumIndex;
 
     /// <summary>Number of series this process has created.</summary>
     public int SeriesCount => _children.Count;
@@ -163,7 +151,7 @@ public sealed class MetricFamily : ICollector
             if (Backend is ISeriesRemovingBackend remover)
             {
                 // Also when this process never created the series: another process may have.
-                remover.RemoveSeries(this, labelValues);
+                remover.RemoveSeries(Definition, labelValues);
             }
             if (!_children.TryRemove(labelValues, out var child))
             {
@@ -176,7 +164,7 @@ public sealed class MetricFamily : ICollector
             _childOrder.Remove(child);
             _sortedChildrenStale = true;
         }
-        Backend.ReleaseSeries(this, labelValues);
+        Backend.ReleaseSeries(Definition, labelValues);
         return true;
     }
 
@@ -188,7 +176,7 @@ public sealed class MetricFamily : ICollector
         {
             if (Backend is ISeriesRemovingBackend remover)
             {
-                remover.RemoveAllSeries(this);
+                remover.RemoveAllSeries(Definition);
             }
             removed = [.. _childOrder];
             _children.Clear();
@@ -198,7 +186,7 @@ public sealed class MetricFamily : ICollector
         }
         foreach (var child in removed)
         {
-            Backend.ReleaseSeries(this, child.SeriesLabelValues!);
+            Backend.ReleaseSeries(Definition, child.SeriesLabelValues!);
         }
     }
 

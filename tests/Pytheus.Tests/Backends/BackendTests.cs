@@ -62,7 +62,7 @@ public sealed class BackendTests : IDisposable
         Backend.Current.ShouldBeSameAs(backend);
         var counter = new Counter("c_total", "C", registry: new CollectorRegistry());
         counter.Family.Backend.ShouldBeSameAs(backend);
-        recording.Created.Single().Descriptor.Family.ShouldBeSameAs(counter.Family);
+        recording.Created.Single().Descriptor.Definition.ShouldBeSameAs(counter.Family.Definition);
     }
 
     [Fact]

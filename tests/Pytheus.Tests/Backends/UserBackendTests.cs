@@ -22,7 +22,7 @@ public class UserBackendTests
 
         _backend.Created.Select(c => c.Descriptor).ShouldSatisfyAllConditions(
             d => d.Count().ShouldBe(2),
-            d => d.ShouldAllBe(x => x.Family == counter.Family && x.Index == 0 && x.Kind == ValueKind.Value && double.IsNaN(x.UpperBound)),
+            d => d.ShouldAllBe(x => x.Definition == counter.Family.Definition && x.Index == 0 && x.Kind == ValueKind.Value && double.IsNaN(x.UpperBound)),
             d => d.Select(x => x.LabelValues.Single()).ShouldBe(["fast", "slow"]));
     }
 
@@ -33,7 +33,7 @@ public class UserBackendTests
 
         var descriptor = _backend.Created.Single().Descriptor;
 
-        descriptor.Family.ShouldBeSameAs(gauge.Family);
+        descriptor.Definition.ShouldBeSameAs(gauge.Family.Definition);
         descriptor.LabelValues.ShouldBeEmpty();
         descriptor.Kind.ShouldBe(ValueKind.Value);
         gauge.Family.Backend.ShouldBeSameAs(_backend);
@@ -87,9 +87,9 @@ public class UserBackendTests
         counter.Labels(("queue", "fast")).Inc();
         var summary = new Summary("sizes", "Sizes", registry: _registry, backend: _backend);
 
-        _backend.Created.Single(c => c.Descriptor.Family == counter.Family).Store.Set(41);
-        _backend.Created.Single(c => c.Descriptor.Family == summary.Family && c.Descriptor.Kind == ValueKind.Sum).Store.Set(7.5);
-        _backend.Created.Single(c => c.Descriptor.Family == summary.Family && c.Descriptor.Kind == ValueKind.Count).Store.Set(3);
+        _backend.Created.Single(c => c.Descriptor.Definition == counter.Family.Definition).Store.Set(41);
+        _backend.Created.Single(c => c.Descriptor.Definition == summary.Family.Definition && c.Descriptor.Kind == ValueKind.Sum).Store.Set(7.5);
+        _backend.Created.Single(c => c.Descriptor.Definition == summary.Family.Definition && c.Descriptor.Kind == ValueKind.Count).Store.Set(3);
 
         MetricsExposition.GenerateMetrics(_registry).ShouldBe(
             """

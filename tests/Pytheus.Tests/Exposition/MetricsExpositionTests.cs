@@ -84,7 +84,7 @@ public class MetricsExpositionTests
         public IValueStore CreateStore(ValueDescriptor descriptor) => new AtomicDouble();
 
         public Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-            IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default) =>
+            IReadOnlyList<MetricDefinition> families, CancellationToken cancellationToken = default) =>
             throw new IOException("backend unreachable");
     }
 
@@ -95,7 +95,7 @@ public class MetricsExpositionTests
         public IValueStore CreateStore(ValueDescriptor descriptor) => new AtomicDouble();
 
         public Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-            IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default)
+            IReadOnlyList<MetricDefinition> families, CancellationToken cancellationToken = default)
         {
             Collections++;
             IReadOnlyList<IReadOnlyList<SeriesSnapshot>> result = families

@@ -256,7 +256,7 @@ public sealed class MetricsServerTests : IDisposable
         public IValueStore CreateStore(ValueDescriptor descriptor) => new AtomicDouble();
 
         public Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> CollectAsync(
-            IReadOnlyList<MetricFamily> families, CancellationToken cancellationToken = default) =>
+            IReadOnlyList<MetricDefinition> families, CancellationToken cancellationToken = default) =>
             throw new IOException(message);
     }
 }

@@ -41,8 +41,8 @@ public class OpenMetricsBucketTests
         IReadOnlyList<MetricSnapshot> metrics =
         [
             .. collected,
-            new MetricSnapshot("c_total", bare.Family, bare.Family.CollectLocal()),
-            new MetricSnapshot("h", histogram.Family, histogram.Family.CollectLocal()) { BucketLabels = ["1.00", "+Inf"] },
+            new MetricSnapshot("c_total", bare.Family.Definition, bare.Family.CollectLocal()),
+            new MetricSnapshot("h", histogram.Family.Definition, histogram.Family.CollectLocal()) { BucketLabels = ["1.00", "+Inf"] },
         ];
         using var stream = new MemoryStream();
 

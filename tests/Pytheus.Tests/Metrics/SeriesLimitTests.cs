@@ -140,9 +140,9 @@ public class SeriesLimitTests
 
         public IValueStore CreateStore(ValueDescriptor descriptor) => new Pytheus.Backends.InProcess.AtomicDouble();
 
-        public void RemoveSeries(MetricFamily family, IReadOnlyList<string> labelValues) => Removed.Add(string.Join(",", labelValues));
+        public void RemoveSeries(MetricDefinition family, IReadOnlyList<string> labelValues) => Removed.Add(string.Join(",", labelValues));
 
-        public void RemoveAllSeries(MetricFamily family) => Removed.Add("*");
+        public void RemoveAllSeries(MetricDefinition family) => Removed.Add("*");
     }
 
     private sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider

@@ -42,9 +42,9 @@ public class AtomicCountTests
         var histogram = new Histogram("ac_seconds", "Seconds", buckets: [1], registry: CollectorRegistry.None, backend: backend);
         var summary = new Summary("ac_bytes", "Bytes", registry: CollectorRegistry.None, backend: backend);
 
-        backend.CreateStore(new ValueDescriptor(histogram.Family, [], 0)).ShouldBeOfType<AtomicCount>();
-        backend.CreateStore(new ValueDescriptor(histogram.Family, [], histogram.Family.ValueLayout.Count - 1)).ShouldBeOfType<AtomicDouble>();
-        backend.CreateStore(new ValueDescriptor(summary.Family, [], 1)).ShouldBeOfType<AtomicCount>();
+        backend.CreateStore(new ValueDescriptor(histogram.Family.Definition, [], 0)).ShouldBeOfType<AtomicCount>();
+        backend.CreateStore(new ValueDescriptor(histogram.Family.Definition, [], histogram.Family.ValueLayout.Count - 1)).ShouldBeOfType<AtomicDouble>();
+        backend.CreateStore(new ValueDescriptor(summary.Family.Definition, [], 1)).ShouldBeOfType<AtomicCount>();
         histogram.Observe(0.5, 3);
         histogram.GetBucketCounts().ShouldBe([3.0, 0.0]);
         histogram.GetSum().ShouldBe(1.5);

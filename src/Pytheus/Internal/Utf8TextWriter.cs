@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
+using Pytheus.Exposition;
 
-namespace Pytheus.Exposition;
+namespace Pytheus.Internal;
 
 /// <summary>
 /// An append-only UTF-8 buffer for exposition: text goes straight to bytes (no <see cref="TextWriter"/>, no encoder

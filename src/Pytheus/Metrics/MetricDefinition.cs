@@ -1,0 +1,80 @@
+using Pytheus.Backends;
+
+namespace Pytheus.Metrics;
+
+/// <summary>
+/// What a metric family is, as backends and exposition formats see it: name, help, type, label names, value layout
+/// and bucket bounds. Immutable; it never refers back to the family's series, registry or backend, so a backend can
+/// key its storage on it and keep it as long as it likes.
+/// </summary>
+/// <remarks>
+/// Each <see cref="MetricFamily"/> has exactly one definition object (<see cref="MetricFamily.Definition"/>), so
+/// reference identity distinguishes families; <see cref="IsSameAs"/> compares what two definitions say.
+/// </remarks>
+public sealed class MetricDefinition
+{
+    private static readonly ValueKind[] ValueLayoutSingle = [ValueKind.Value];
+    private static readonly ValueKind[] ValueLayoutSummary = [ValueKind.Sum, ValueKind.Count];
+
+    internal MetricDefinition(string name, string help, MetricType type, string[] labelNames, double[] upperBounds, GaugeMode gaugeMode)
+    {
+        Name = name;
+        Help = help;
+        Type = type;
+        LabelNames = labelNames;
+        UpperBounds = upperBounds;
+        GaugeMode = type == MetricType.Gauge ? gaugeMode : GaugeMode.Shared;
+        ExpositionLabelNames = GaugeMode.HasWriterLabel() ? [.. labelNames, GaugeModes.WriterLabel] : labelNames;
+        ValueLayout = type switch
+        {
+            MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
+            MetricType.Summary => ValueLayoutSummary,
+            _ => ValueLayoutSingle,
+        };
+        SumIndex = type == MetricType.Histogram ? upperBounds.Length : 0;
+    }
+
+    /// <summary>The metric name, without any registry prefix.</summary>
+    public string Name { get; }
+
+    /// <summary>The help text.</summary>
+    public string Help { get; }
+
+    /// <summary>The metric type.</summary>
+    public MetricType Type { get; }
+
+    /// <summary>The required label names, in declaration order (the order of exposition).</summary>
+    public IReadOnlyList<string> LabelNames { get; }
+
+    /// <summary>
+    /// The label names as exposed: <see cref="LabelNames"/>, followed by <see cref="GaugeModes.WriterLabel"/> for a
+    /// gauge whose mode shows one series per writer. Series read by a collecting backend carry values for these names.
+    /// </summary>
+    public IReadOnlyList<string> ExpositionLabelNames { get; }
+
+    /// <summary>For a histogram, the bucket upper bounds ending with <c>+Inf</c>; otherwise empty.</summary>
+    public IReadOnlyList<double> UpperBounds { get; }
+
+    /// <summary>What each stored number of a series means, in order (the layout of <see cref="SeriesSnapshot.Values"/>).</summary>
+    public IReadOnlyList<ValueKind> ValueLayout { get; }
+
+    /// <summary>
+    /// For a gauge, how the values of many processes are combined (<see cref="Metrics.GaugeMode"/>); other types are
+    /// global sums, <see cref="GaugeMode.Shared"/>.
+    /// </summary>
+    public GaugeMode GaugeMode { get; }
+
+    /// <summary>The slot of the sum in <see cref="ValueLayout"/> (histograms and summaries).</summary>
+    internal int SumIndex { get; }
+
+    /// <summary>Whether <paramref name="other"/> defines the same numbers: same name, type, labels, bounds and gauge mode (help aside).</summary>
+    public bool IsSameAs(MetricDefinition other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ReferenceEquals(this, other) || (Name == other.Name && Type == other.Type && GaugeMode == other.GaugeMode
+            && LabelNames.SequenceEqual(other.LabelNames) && UpperBounds.SequenceEqual(other.UpperBounds));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Type.ToString().ToLowerInvariant()} {Name}";
+}
