@@ -79,34 +79,39 @@ long scrapes = 0, failed = 0, bad = 0;
 var sample = new Regex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*=""([^""\\]|\\.)*"",?)*\})? \S+$", RegexOptions.Compiled);
 var bucketInf = new Regex(@"^mp_latency_seconds_bucket\{route=""([^""]*)"",le=""\+Inf""\} (\S+)$", RegexOptions.Multiline);
 var count = new Regex(@"^mp_latency_seconds_count\{route=""([^""]*)""\} (\S+)$", RegexOptions.Multiline);
+// Renders the registry and checks the text; false when the scrape threw (Redis unreachable, timeout).
+bool ScrapeOnce()
+{
+    string text;
+    try
+    {
+        text = MetricsExposition.GenerateMetricsAsync(registry).GetAwaiter().GetResult();
+    }
+    catch (Exception)
+    {
+        failed++;
+        return false;
+    }
+    var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    var wellFormed = text.EndsWith('\n') && lines.All(l => l.StartsWith('#') || sample.IsMatch(l));
+    var infs = bucketInf.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+    var counts = count.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+    // A scrape may come before any observation exists (the scraper starts with the workers): no series is fine,
+    // a series whose _count differs from its +Inf bucket is not.
+    if (!wellFormed || infs.Count != counts.Count || infs.Any(p => !counts.TryGetValue(p.Key, out var c) || c != p.Value))
+    {
+        bad++;
+        Console.Error.WriteLine("bad scrape:\n" + text);
+    }
+    scrapes++;
+    return true;
+}
+
 var scraper = new Thread(() =>
 {
     while (!Volatile.Read(ref stop))
     {
-        string text;
-        try
-        {
-            text = MetricsExposition.GenerateMetricsAsync(registry).GetAwaiter().GetResult();
-        }
-        catch (Exception)
-        {
-            failed++;
-            Thread.Sleep(20);
-            continue;
-        }
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var wellFormed = text.EndsWith('\n') && lines.All(l => l.StartsWith('#') || sample.IsMatch(l));
-        var infs = bucketInf.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        var counts = count.Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        // A scrape may come before any observation exists (the scraper starts with the workers): no series is fine,
-        // a series whose _count differs from its +Inf bucket is not.
-        if (!wellFormed || infs.Count != counts.Count || infs.Any(p => !counts.TryGetValue(p.Key, out var c) || c != p.Value))
-        {
-            bad++;
-            Console.Error.WriteLine("bad scrape:\n" + text);
-        }
-        scrapes++;
-        Thread.Sleep(10);
+        Thread.Sleep(ScrapeOnce() ? 10 : 20);
     }
 });
 
@@ -133,6 +138,11 @@ while ((command = Console.ReadLine()) is not null && command != "stop")
 Volatile.Write(ref stop, true);
 workers.ForEach(w => w.Join());
 scraper.Join();
+// Under faults and load every scrape of the run may have failed: at least one, after the writers stopped, must succeed.
+for (var attempt = 0; attempt < 100 && scrapes == 0 && !ScrapeOnce(); attempt++)
+{
+    Thread.Sleep(200);
+}
 backend.Dispose();
 var status = backend.Status;
 Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={status.PendingSeries} resends={status.DataLossResends}");

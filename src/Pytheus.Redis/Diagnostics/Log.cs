@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Metric '{Metric}' is defined differently by another process ({Others}); this process's definition ({Ours}) keeps its numbers apart, and each scrape shows only its own definition's series")]
     public static partial void DefinitionConflict(ILogger logger, string metric, string ours, string others);
+
+    [LoggerMessage(10, LogLevel.Warning, "Redis went back in time for metric '{Metric}' (key {Key}): it holds sequence {Seen} of this writer, which it had confirmed up to {Confirmed} (restarted from an older snapshot?). The stale hash is replaced and every living process re-sends what it holds.")]
+    public static partial void RolledBack(ILogger logger, string metric, string key, long seen, long confirmed);
 }

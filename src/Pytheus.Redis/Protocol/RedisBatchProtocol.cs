@@ -22,6 +22,7 @@ internal sealed class RedisBatchProtocol
     private readonly TimeProvider _time;
     private readonly string _writerId;
     private readonly RedisValue _writerField;
+    private readonly RedisValue[] _idleCheckFields;
     private readonly TimeSpan _ttl;
     private readonly int _ttlSeconds;
     private int _running;
@@ -38,6 +39,7 @@ internal sealed class RedisBatchProtocol
         _time = time;
         _writerId = writerId;
         _writerField = RedisKeySchema.WriterField(writerId);
+        _idleCheckFields = [RedisKeySchema.EpochField, _writerField];
         _ttl = ttl;
         _ttlSeconds = (int)Math.Ceiling(ttl.TotalSeconds);
     }
@@ -160,8 +162,7 @@ internal sealed class RedisBatchProtocol
         {
             if (NextBatch(family) is { } batch)
             {
-                batch.Attempts++;
-                sent.Add(new Sent(batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.Arguments)));
+                sent.Add(new Sent(batch, pipeline.ScriptEvaluateAsync(RedisScripts.ApplyBatch, batch.Keys, batch.NextAttempt(_writerId))));
             }
         }
         return sent;
@@ -199,15 +200,12 @@ internal sealed class RedisBatchProtocol
                 failure ??= e;
             }
         }
-        foreach (var (family, epoch) in checks)
+        foreach (var (family, marks) in checks)
         {
             try
             {
-                var seen = await epoch.ConfigureAwait(false);
-                if (seen != family.KnownEpoch)
-                {
-                    DataLost(family);
-                }
+                var seen = await marks.ConfigureAwait(false);
+                CheckHash(family, seen[0], RedisNumber.ParseSequence(seen[1]));
             }
             catch (Exception e)
             {
@@ -232,12 +230,26 @@ internal sealed class RedisBatchProtocol
         return failure;
     }
 
-    /// <summary>A scrape found the family's hash missing or of another epoch than this process's changes live in.</summary>
-    public void CheckEpoch(RedisFamilyState family, string? epoch)
+    /// <summary>This writer's sequence field, which a scrape reads along with the epoch.</summary>
+    public RedisValue WriterField => _writerField;
+
+    /// <summary>
+    /// Checks what a read (idle check, scrape) found in the family's hash: a missing hash, another epoch than this
+    /// process's changes live in, or this writer's sequence below what Redis confirmed (a rollback) means Redis lost them.
+    /// </summary>
+    public void CheckHash(RedisFamilyState family, string? epoch, long writerSequence)
     {
-        if (family.KnownEpoch is not null && family.Unacknowledged is null && epoch != family.KnownEpoch)
+        if (family.KnownEpoch is null || family.Unacknowledged is not null)
+        {
+            return;
+        }
+        if (epoch != family.KnownEpoch)
         {
             DataLost(family);
+        }
+        else if (writerSequence < family.ConfirmedSequence)
+        {
+            RolledBack(family, writerSequence);
         }
     }
 
@@ -250,7 +262,14 @@ internal sealed class RedisBatchProtocol
         if (status == RedisScripts.DataLost)
         {
             // Nothing was applied. The cells keep their in-flight change, which the whole re-send folds in.
-            DataLost(family);
+            if ((string?)reply[1] == family.KnownEpoch)
+            {
+                RolledBack(family, (long)reply[3]);
+            }
+            else
+            {
+                DataLost(family);
+            }
             return;
         }
         for (var i = 0; i < batch.Cells.Length; i++)
@@ -258,7 +277,14 @@ internal sealed class RedisBatchProtocol
             batch.Cells[i].Acknowledge(RedisNumber.Parse((RedisValue)reply[i + 3]));
         }
         family.KnownEpoch = (string?)reply[1];
+        family.ConfirmedSequence = batch.Sequence;
         family.LastTtlRefresh = _time.GetTimestamp();
+    }
+
+    private void RolledBack(RedisFamilyState family, long writerSequence)
+    {
+        Log.RolledBack(_logger, family.Name, family.DataKey.ToString(), writerSequence, family.ConfirmedSequence);
+        DataLost(family);
     }
 
     private void DataLost(RedisFamilyState family)
@@ -268,7 +294,9 @@ internal sealed class RedisBatchProtocol
             return;
         }
         family.NeedsWholeResend = true;
+        family.LostEpoch = family.KnownEpoch;
         family.KnownEpoch = null;
+        family.ConfirmedSequence = 0;
         _stats.DataLost();
         Log.DataLost(_logger, family.Name, family.DataKey.ToString(), family.Cells.Length);
     }
@@ -309,20 +337,21 @@ internal sealed class RedisBatchProtocol
         }
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];
-        var pairs = 9 + removals.Count;
+        var pairs = RedisScripts.FixedArguments + removals.Count;
         var args = new RedisValue[pairs + 2 * cells.Length];
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
-        args[3] = $"{_writerId}/{sequence}";
         args[4] = _ttlSeconds;
         args[5] = family.Definition.Id;
         args[6] = family.Definition.Text;
         args[7] = increments.Count;
         args[8] = removals.Count;
+        args[9] = whole ? 0 : family.ConfirmedSequence;
+        args[10] = whole ? family.LostEpoch ?? string.Empty : string.Empty;
         for (var r = 0; r < removals.Count; r++)
         {
-            args[9 + r] = removals[r];
+            args[RedisScripts.FixedArguments + r] = removals[r];
         }
         var i = 0;
         foreach (var (cell, value) in increments.Concat(sets))
@@ -333,11 +362,15 @@ internal sealed class RedisBatchProtocol
             i++;
         }
         family.NeedsWholeResend = false;
+        family.LostEpoch = null;
         family.Unacknowledged = new RedisBatch(family, sequence, whole, cells, args);
         return family.Unacknowledged;
     }
 
-    /// <summary>Asks the epoch of every family that sends nothing now, refreshing the TTL of those not written for a while.</summary>
+    /// <summary>
+    /// Asks the epoch and this writer's sequence of every family that sends nothing now, refreshing the TTL of those not
+    /// written for a while.
+    /// </summary>
     private List<IdleCheck> SendIdleChecks(IDatabaseAsync pipeline, List<Sent> sent)
     {
         var checks = new List<IdleCheck>();
@@ -348,7 +381,7 @@ internal sealed class RedisBatchProtocol
             {
                 continue;
             }
-            checks.Add(new IdleCheck(family, pipeline.HashGetAsync(family.DataKey, RedisKeySchema.EpochField)));
+            checks.Add(new IdleCheck(family, pipeline.HashGetAsync(family.DataKey, _idleCheckFields)));
             if (_time.GetElapsedTime(family.LastTtlRefresh, now) > _ttl / 4)
             {
                 // Series this process holds stay in Redis while it lives, written or not.
@@ -403,6 +436,6 @@ internal sealed class RedisBatchProtocol
     /// <summary>A batch on its way and its reply.</summary>
     internal readonly record struct Sent(RedisBatch Batch, Task<RedisResult> Reply);
 
-    /// <summary>An idle family's epoch on its way.</summary>
-    internal readonly record struct IdleCheck(RedisFamilyState Family, Task<RedisValue> Epoch);
+    /// <summary>An idle family's epoch and this writer's sequence on their way.</summary>
+    internal readonly record struct IdleCheck(RedisFamilyState Family, Task<RedisValue[]> Marks);
 }

@@ -12,19 +12,31 @@ internal static class RedisScripts
     /// <summary>Status returned when the hash the writer's changes lived in is gone: nothing changed.</summary>
     public const long DataLost = -1;
 
+    /// <summary>Index in ARGV (0-based) of the epoch a hash created by the batch gets; unique per attempt.</summary>
+    public const int CandidateEpochArgument = 3;
+
+    /// <summary>Number of ARGV entries before the removals.</summary>
+    public const int FixedArguments = 11;
+
     /// <summary>
     /// KEYS[1] = the family's hash, KEYS[2] = the metric's definitions hash.
     /// ARGV[1] = this writer's sequence field, ARGV[2] = batch sequence number, ARGV[3] = the hash epoch the writer's
     /// confirmed changes live in ('' when it has none: first batch or whole re-send), ARGV[4] = the epoch to give the
-    /// hash if it has to be created, ARGV[5] = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text,
-    /// ARGV[8] = number of increments, ARGV[9] = number of removals R, ARGV[10..9+R] = fields to delete (series removed
-    /// for every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by
-    /// field/value pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
+    /// hash if it has to be created (unique per attempt, so that a re-created hash never passes for a lost one), ARGV[5]
+    /// = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text, ARGV[8] = number of increments, ARGV[9] =
+    /// number of removals R, ARGV[10] = the last sequence number Redis confirmed to this writer in the epoch of ARGV[3],
+    /// ARGV[11] = the epoch a whole re-send replaces ('' otherwise), ARGV[12..11+R] = fields to delete (series removed for
+    /// every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by field/value
+    /// pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
     /// <para>
-    /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written:
-    /// nothing is applied and the writer re-sends its whole contribution. Otherwise a batch whose sequence number is not
-    /// above the writer's field was applied already (its reply was lost) and changes nothing. The sequence field lives
-    /// in the hash, so it disappears exactly when the data it guards does.
+    /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written;
+    /// if it has the expected epoch but a sequence below what it confirmed to the writer, Redis went back in time
+    /// (restarted from an older snapshot) and lost the writer's later changes. Either way nothing is applied and the
+    /// writer re-sends its whole contribution. A whole re-send that finds the very hash it replaces (a rollback) deletes
+    /// it first: the stale hash still holds part of every writer's contribution, so it starts anew, under a new epoch
+    /// that tells every other writer to re-send its own. Otherwise a batch whose sequence number is not above the
+    /// writer's field was applied already (its reply was lost) and changes nothing. The sequence field lives in the
+    /// hash, so it disappears exactly when the data it guards does.
     /// </para>
     /// <para>
     /// Arithmetic is done on Lua doubles and stored as <c>%.17g</c> so values round-trip exactly, and — unlike
@@ -32,7 +44,8 @@ internal static class RedisScripts
     /// Redis refuses a script's writes (OOM, READONLY, MISCONF, NOREPLICAS) at its first write or not at all, so a
     /// refused batch changed nothing.
     /// </para>
-    /// Returns { status, epoch, { texts of other live definitions }, value of each field after the batch... }.
+    /// Returns { status, epoch, { texts of other live definitions }, value of each field after the batch... }; with status
+    /// <see cref="DataLost"/>, { status, epoch, conflicts, the writer's sequence in the hash }.
     /// </summary>
     public const string ApplyBatch = """
         local tonumber, format, call = tonumber, string.format, redis.call
@@ -41,7 +54,8 @@ internal static class RedisScripts
         local ttl = tonumber(ARGV[5])
         local increments = tonumber(ARGV[8])
         local removals = tonumber(ARGV[9])
-        local base = 9 + removals
+        local confirmed, replaces = tonumber(ARGV[10]), ARGV[11]
+        local base = 11 + removals
         local count = (#ARGV - base) / 2
         local now = tonumber(call('TIME')[1])
         call('HSET', defs, ARGV[6], now .. ' ' .. ARGV[7])
@@ -59,18 +73,23 @@ internal static class RedisScripts
         end
         call('EXPIRE', defs, ttl)
         local epoch = call('HGET', data, '@epoch')
-        if known ~= '' and epoch ~= known then
-          return { -1, epoch or '', conflicts }
+        local last = tonumber(call('HGET', data, writer) or '0') or 0
+        if known ~= '' and (epoch ~= known or last < confirmed) then
+          return { -1, epoch or '', conflicts, last }
+        end
+        if replaces ~= '' and epoch == replaces then
+          call('DEL', data)
+          epoch = false
+          last = 0
         end
         if not epoch then
           epoch = candidate
           call('HSET', data, '@epoch', epoch)
         end
-        local last = tonumber(call('HGET', data, writer) or '0') or 0
         local apply = seq > last
         local result = { apply and 1 or 0, epoch, conflicts }
         if apply then
-          for r = 10, base do
+          for r = 12, base do
             if ARGV[r] == '*' then
               local keys = call('HKEYS', data)
               for k = 1, #keys do

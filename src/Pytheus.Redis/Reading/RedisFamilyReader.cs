@@ -96,13 +96,15 @@ internal sealed class RedisFamilyReader
 
     /// <summary>
     /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
-    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing).
+    /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing), and
+    /// <paramref name="writerSequence"/> the value of <paramref name="writerField"/> (0 when missing).
     /// </summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries, out string? epoch)
+    public SeriesSnapshot[] Read(HashEntry[] entries, RedisValue writerField, out string? epoch, out long writerSequence)
     {
         lock (_gate)
         {
             epoch = null;
+            writerSequence = 0;
             LinkCreated();
             var scrape = ++_scrape;
             var present = new List<Series>();
@@ -114,6 +116,10 @@ internal sealed class RedisFamilyReader
                     if (entry.Name == RedisKeySchema.EpochField)
                     {
                         epoch = entry.Value;
+                    }
+                    else if (entry.Name == writerField)
+                    {
+                        writerSequence = RedisNumber.ParseSequence(entry.Value);
                     }
                     continue;
                 }

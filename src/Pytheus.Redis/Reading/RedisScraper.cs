@@ -56,8 +56,8 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         var result = new IReadOnlyList<SeriesSnapshot>[bindings.Length];
         for (var i = 0; i < bindings.Length; i++)
         {
-            result[i] = bindings[i].Reader.Read(reads[i].Result, out var epoch);
-            protocol.CheckEpoch(bindings[i].State, epoch);
+            result[i] = bindings[i].Reader.Read(reads[i].Result, protocol.WriterField, out var epoch, out var writerSequence);
+            protocol.CheckHash(bindings[i].State, epoch, writerSequence);
         }
         if (protocol.HasWholeResends)
         {

@@ -33,4 +33,7 @@ internal static class RedisNumber
             _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed) ? parsed : double.NaN,
         };
     }
+
+    /// <summary>Parses a writer's batch sequence field; missing (or not a number) is 0, as the apply script reads it.</summary>
+    public static long ParseSequence(RedisValue value) => value.TryParse(out long sequence) ? sequence : 0;
 }

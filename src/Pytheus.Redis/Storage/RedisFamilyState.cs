@@ -47,6 +47,15 @@ internal sealed class RedisFamilyState
     /// <summary>The epoch of the hash this process's confirmed changes live in; null before the first or after a loss.</summary>
     public string? KnownEpoch { get; set; }
 
+    /// <summary>
+    /// The last sequence number Redis confirmed in <see cref="KnownEpoch"/>. Finding this writer's sequence field below it
+    /// means Redis went back in time (restarted from an older snapshot) and lost changes it had confirmed.
+    /// </summary>
+    public long ConfirmedSequence { get; set; }
+
+    /// <summary>The epoch Redis lost, which the next whole re-send replaces (deleting the hash if it came back stale).</summary>
+    public string? LostEpoch { get; set; }
+
     /// <summary>Redis lost the hash (or it was never confirmed): the next batch carries every cell's whole contribution.</summary>
     public bool NeedsWholeResend { get; set; }
 
