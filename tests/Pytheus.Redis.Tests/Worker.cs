@@ -80,7 +80,7 @@ internal sealed class Worker : IDisposable
             long.Parse(Field("bad"), CultureInfo.InvariantCulture),
             double.Parse(Field("pending"), CultureInfo.InvariantCulture),
             long.Parse(Field("resends"), CultureInfo.InvariantCulture),
-            line);
+            line + " " + Diagnostics.Trim());
     }
 
     public void Dispose()

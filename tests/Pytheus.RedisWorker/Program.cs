@@ -87,9 +87,12 @@ bool ScrapeOnce()
     {
         text = MetricsExposition.GenerateMetricsAsync(registry).GetAwaiter().GetResult();
     }
-    catch (Exception)
+    catch (Exception e)
     {
-        failed++;
+        if (failed++ == 0)
+        {
+            Console.Error.WriteLine("first failed scrape: " + e.Message);
+        }
         return false;
     }
     var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -145,5 +148,9 @@ for (var attempt = 0; attempt < 100 && scrapes == 0 && !ScrapeOnce(); attempt++)
 }
 backend.Dispose();
 var status = backend.Status;
+if (status.LastError is { } lastError)
+{
+    Console.Error.WriteLine("last flush error: " + lastError);
+}
 Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={status.PendingSeries} resends={status.DataLossResends}");
 return 0;

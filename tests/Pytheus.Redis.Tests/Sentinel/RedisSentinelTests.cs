@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Pytheus.Backends;
 using Pytheus.Backends.Redis;
 using Xunit.Abstractions;
@@ -22,8 +21,15 @@ public sealed class RedisSentinelTests(ITestOutputHelper output)
             progress.Add(workers.Sum(w => w.Mark()));
             var old = sentinel.Primary;
             var replica = sentinel.Servers.Single(s => s != old);
+            // Async replication's loss, made certain: the replica is frozen and cut off, so the primary acknowledges
+            // batches the replica never receives; then the primary dies.
+            var frozen = Task.Run(() => replica.Command("DEBUG", "SLEEP", "1"));
+            await Task.Delay(50);
+            old.Command("CLIENT", "KILL", "TYPE", "replica").ShouldNotBe(":0");
+            await Task.Delay(400);
             var clock = Stopwatch.StartNew();
             old.Kill();
+            await frozen;
             await Task.Run(() => sentinel.WaitForPrimary(replica));
             failover = clock.Elapsed;
             progress.Add(workers.Sum(w => w.Mark()));
@@ -44,6 +50,8 @@ public sealed class RedisSentinelTests(ITestOutputHelper output)
               "key_prefix": "{{prefix}}", "flush_interval_ms": 3600000, "scrape_timeout_ms": 15000 }
             """));
         WorkerRuns.AssertTotals(reader, results, output);
-        output.WriteLine("families re-sent after a detected loss: " + results.Sum(r => r.Resends).ToString(CultureInfo.InvariantCulture));
+        // Every worker found that Redis had gone back in time (its sequence behind what the dead primary confirmed)
+        // and re-sent what it holds: the totals above are exact in spite of the lost writes.
+        results.ShouldAllBe(r => r.Resends > 0);
     }
 }
