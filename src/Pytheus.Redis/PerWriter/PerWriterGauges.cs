@@ -52,6 +52,7 @@ internal sealed class PerWriterGauges
     private long _lastRefresh = Stopwatch.GetTimestamp();
     private WriterSet _writers = WriterSet.Empty;
     private long _cleanedWriters;
+    private long _lastDeadline;
 
     public PerWriterGauges(
         RedisConnection connection, string keyPrefix, string writer, LivenessSettings settings, bool immediate, Action onDataLoss,
@@ -354,9 +355,14 @@ internal sealed class PerWriterGauges
             PerWriterScripts.Heartbeat, [_writersKey],
             [_writer, (long)_settings.KeyTimeToLive.TotalMilliseconds, (long)_settings.LivenessTimeout.TotalMilliseconds]).ConfigureAwait(false))!;
         var now = (long)reply[0];
-        if ((long)reply[1] == 1 && Writers != WriterSet.Empty)
+        // Beats are serialized (the gate), so the deadline read before this one is at least the last one this writer
+        // wrote — unless Redis went back in time, and with it this writer's values.
+        var rolledBack = (long)reply[3] < _lastDeadline;
+        _lastDeadline = (long)reply[4];
+        if (((long)reply[1] == 1 || rolledBack) && Writers != WriterSet.Empty)
         {
-            // Registered anew after having been registered: taken for dead and cleaned up, or Redis lost its data.
+            // Registered anew after having been registered (taken for dead and cleaned up, or Redis lost its data), or
+            // found with an older deadline than it wrote (Redis restarted from an older snapshot).
             Log.WriterReRegistered(_logger, _writer);
             if (!_families.IsEmpty)
             {

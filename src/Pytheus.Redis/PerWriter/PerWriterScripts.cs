@@ -7,14 +7,18 @@ internal static class PerWriterScripts
     /// KEYS[1] = the writers sorted set; ARGV[1] = this writer's id, ARGV[2] = the set's TTL in ms, ARGV[3] = this
     /// writer's liveness timeout in ms. Records the writer's deadline (now + its timeout: each writer says how long its
     /// silence may last, from its own flush interval) and returns { now, 1 if the writer was not registered (it was
-    /// taken for dead and cleaned up, or Redis lost its data), every writer and its deadline as a flat list }.
+    /// taken for dead and cleaned up, or Redis lost its data), every writer and its deadline as a flat list, the deadline
+    /// the set held for this writer before (-1 if none), the deadline written now }. A previous deadline below the last one
+    /// the writer knows it wrote means Redis went back in time (restarted from an older snapshot).
     /// </summary>
     public const string Heartbeat = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+        local deadline = now + tonumber(ARGV[3])
+        local previous = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) or -1
+        local added = redis.call('ZADD', KEYS[1], deadline, ARGV[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        return { now, added, redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') }
+        return { now, added, redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), previous, deadline }
         """;
 
     /// <summary>

@@ -103,6 +103,30 @@ public class GaugeModeBackendTests(RedisServer server) : RedisTestBase(server)
     }
 
     [Fact]
+    public async Task After_a_restart_from_an_older_snapshot_every_living_writer_sends_its_values_again()
+    {
+        using var redis = RedisServer.Create(persistent: false);
+        var backend = NewBackend(o => o.ConnectionString = redis.ConnectionString);
+        var registry = new CollectorRegistry();
+        var gauge = On(backend, () => new Gauge("rolled_temperature", "T", ["room"], registry: registry, mode: GaugeMode.LiveSum));
+        gauge.Labels(("room", "a")).Set(1);
+        gauge.Labels(("room", "b")).Set(5);
+        await backend.FlushAsync();
+        redis.Command("SAVE").ShouldBe("+OK");
+        gauge.Labels(("room", "a")).Set(2);
+        await backend.FlushAsync();
+
+        redis.Kill();
+        redis.Start(); // loads the snapshot: the writer is registered, its value of room a is the old one
+        redis.Command("HGET", $"{Prefix}:{{rolled_temperature}}:g:{backend.WriterId}", "{\"room\":\"a\"}").ShouldEndWith("\r\n1");
+        await RedisServerFaultTests.FlushEventually(backend); // the heartbeat finds its deadline older than it wrote
+
+        redis.Command("HGET", $"{Prefix}:{{rolled_temperature}}:g:{backend.WriterId}", "{\"room\":\"a\"}").ShouldEndWith("\r\n2");
+        Scrape(registry).ShouldContain("rolled_temperature{room=\"a\"} 2\n");
+        backend.Status.DataLossResends.ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
     public void Liveness_settings_are_read_from_the_backend_config()
     {
         var options = RedisBackendOptions.FromConfig(new BackendConfig
