@@ -21,15 +21,14 @@ public sealed class RedisSentinelTests(ITestOutputHelper output)
             progress.Add(workers.Sum(w => w.Mark()));
             var old = sentinel.Primary;
             var replica = sentinel.Servers.Single(s => s != old);
-            // Async replication's loss, made certain: the replica is frozen and cut off, so the primary acknowledges
-            // batches the replica never receives; then the primary dies.
-            var frozen = Task.Run(() => replica.Command("DEBUG", "SLEEP", "1"));
-            await Task.Delay(50);
+            // Async replication's loss, made certain: the replica is cut off (and cannot reconnect: it now offers the
+            // primary a password it does not have), the primary acknowledges writes the replica never receives, then dies.
+            replica.Command("CONFIG", "SET", "masterauth", "not-the-password").ShouldBe("+OK");
             old.Command("CLIENT", "KILL", "TYPE", "replica").ShouldNotBe(":0");
-            await Task.Delay(400);
+            var cutOff = ReplicationOffset(old);
+            await Task.Run(() => RedisServer.WaitFor(() => ReplicationOffset(old) > cutOff + 200, "writes after the replica was cut off"));
             var clock = Stopwatch.StartNew();
             old.Kill();
-            await frozen;
             await Task.Run(() => sentinel.WaitForPrimary(replica));
             failover = clock.Elapsed;
             progress.Add(workers.Sum(w => w.Mark()));
@@ -50,8 +49,15 @@ public sealed class RedisSentinelTests(ITestOutputHelper output)
               "key_prefix": "{{prefix}}", "flush_interval_ms": 3600000, "scrape_timeout_ms": 15000 }
             """));
         WorkerRuns.AssertTotals(reader, results, output);
-        // Every worker found that Redis had gone back in time (its sequence behind what the dead primary confirmed)
-        // and re-sent what it holds: the totals above are exact in spite of the lost writes.
-        results.ShouldAllBe(r => r.Resends > 0);
+        // The workers whose confirmed batches were lost found that Redis had gone back in time (their sequence behind
+        // what the dead primary confirmed) and re-sent what they hold: the totals above are exact in spite of it.
+        results.Sum(r => r.Resends).ShouldBeGreaterThan(0);
+    }
+
+    private static long ReplicationOffset(RedisServer server)
+    {
+        var info = server.Command("INFO", "replication");
+        var start = info.IndexOf("master_repl_offset:", StringComparison.Ordinal) + "master_repl_offset:".Length;
+        return long.Parse(info[start..info.IndexOf('\r', start)], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
