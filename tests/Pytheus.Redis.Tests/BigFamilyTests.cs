@@ -100,13 +100,13 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
     {
         using var redis = RedisServer.Create(persistent: false);
         var writer = NewBackend(o => o.ConnectionString = redis.ConnectionString + ",connectRetry=1");
-        const int series = 20_000;
+        const int series = 10_000;
         var counter = On(writer, () => new Counter("chunked_total", "Chunked", ["id"], registry: new CollectorRegistry(), seriesLimit: series));
         var children = Enumerable.Range(0, series).Select(i => counter.Labels(("id", i.ToString("D5", CultureInfo.InvariantCulture)))).ToArray();
         var lost = 0;
         // The reply of the third batch (a chunk in the middle) is lost once after Redis applied it: resent, not re-applied.
         writer.LoseReplyAfterApply = (_, sequence) => sequence == 3 && Interlocked.Increment(ref lost) == 1;
-        for (var round = 1; round <= 3; round++)
+        for (var round = 1; round <= 2; round++)
         {
             foreach (var child in children)
             {
@@ -128,7 +128,7 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
         var text = Scrape(registry);
         var values = CounterLines().Matches(text).Select(m => m.Groups[1].Value).ToList();
         values.Count.ShouldBe(series);
-        values.ShouldAllBe(v => v == "6");
+        values.ShouldAllBe(v => v == "3");
     }
 
     /// <summary>Every series' <c>_count</c> equals its <c>+Inf</c> bucket, and no series has more observations than were made.</summary>

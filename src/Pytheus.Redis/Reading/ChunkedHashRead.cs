@@ -8,7 +8,8 @@ namespace Pytheus.Backends.Redis;
 /// which it serves nobody else). Redis decides, in the script, from <c>HLEN</c>: a hash that grew since the last scrape
 /// is never read whole by mistake. A chunk never splits a series: it is one script that takes the next <c>HSCAN</c>
 /// step and, for every series whose <em>first</em> field (its first slot: the lowest bucket, or the value) the step
-/// returned, reads all of that series' fields with one <c>HMGET</c> — so a series' numbers always come from one moment,
+/// returned, reads all of that series' fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come
+/// from one moment,
 /// and each series is read once per pass (every series has exactly one first field). Protocol fields (<c>@epoch</c>,
 /// <c>@w|…</c>) pass through.
 /// <para>
@@ -44,6 +45,19 @@ internal static class ChunkedHashRead
         local n = #first
         local single = #ARGV == 4
         local fields = step[2]
+        local names = {}
+        local function fetch()
+          if #names > 0 then
+            local values = redis.call('HMGET', data, unpack(names))
+            for k = 1, #names do
+              if values[k] then
+                out[#out + 1] = names[k]
+                out[#out + 1] = values[k]
+              end
+            end
+            names = {}
+          end
+        end
         for i = 1, #fields, 2 do
           local field = fields[i]
           if string.sub(field, 1, n) == first then
@@ -52,16 +66,11 @@ internal static class ChunkedHashRead
               out[#out + 1] = fields[i + 1]
             else
               local labels = string.sub(field, n + 1)
-              local names = {}
               for s = 4, #ARGV do
                 names[#names + 1] = ARGV[s] .. '|' .. labels
               end
-              local values = redis.call('HMGET', data, unpack(names))
-              for k = 1, #names do
-                if values[k] then
-                  out[#out + 1] = names[k]
-                  out[#out + 1] = values[k]
-                end
+              if #names >= 4000 then
+                fetch()
               end
             end
           elseif string.byte(field, 1) == 64 then
@@ -69,6 +78,7 @@ internal static class ChunkedHashRead
             out[#out + 1] = fields[i + 1]
           end
         end
+        fetch()
         return out
         """;
 
