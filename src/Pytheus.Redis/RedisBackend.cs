@@ -140,8 +140,8 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var binding = _families.Bind(descriptor.Definition);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
-        var field = RedisKeySchema.Field(binding.SlotNames[descriptor.Index], labelsText);
-        return binding.State.Hold(field, labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
+        var slot = descriptor.NativeBucket is { } bucket ? RedisKeySchema.NativeSlot(bucket) : binding.SlotNames[descriptor.Index];
+        return binding.State.Hold(RedisKeySchema.Field(slot, labelsText), labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
     }
 
     /// <inheritdoc />
@@ -165,6 +165,10 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         {
             binding.State.Release(RedisKeySchema.Field(slot, labelsText));
         }
+        if (definition.NativeHistogram is not null)
+        {
+            binding.State.ReleaseNativeBuckets(labelsText);
+        }
     }
 
     /// <inheritdoc />
@@ -184,7 +188,8 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(definition);
         var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
-        binding.State.Remove(binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText)));
+        var fields = binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText));
+        binding.State.Remove(definition.NativeHistogram is null ? fields : fields.Append(RedisKeySchema.NativeBucketsRemovalPrefix + labelsText));
         _flushLoop.RequestFlushIfImmediate();
     }
 

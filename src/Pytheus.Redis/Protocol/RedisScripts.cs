@@ -26,8 +26,9 @@ internal static class RedisScripts
     /// = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text, ARGV[8] = number of increments, ARGV[9] =
     /// number of removals R, ARGV[10] = the last sequence number Redis confirmed to this writer in the epoch of ARGV[3],
     /// ARGV[11] = the epoch a whole re-send replaces ('' otherwise), ARGV[12..11+R] = fields to delete (series removed for
-    /// every process; <c>*</c> = every number field), then field/delta pairs for the increments followed by field/value
-    /// pairs for absolute writes (gauge Set). Removals are applied before the changes, which were made after them.
+    /// every process; <c>*</c> = every number field; <c>nh:*|&lt;labels&gt;</c> = every native histogram bucket field of
+    /// that series), then field/delta pairs for the increments followed by field/value pairs for absolute writes (gauge
+    /// Set). Removals are applied before the changes, which were made after them.
     /// <para>
     /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written;
     /// if it has the expected epoch but a sequence below what it confirmed to the writer, Redis went back in time
@@ -94,6 +95,15 @@ internal static class RedisScripts
               local keys = call('HKEYS', data)
               for k = 1, #keys do
                 if string.sub(keys[k], 1, 1) ~= '@' then
+                  call('HDEL', data, keys[k])
+                end
+              end
+            elseif string.sub(ARGV[r], 1, 5) == 'nh:*|' then
+              local labels = string.sub(ARGV[r], 5)
+              local keys = call('HKEYS', data)
+              for k = 1, #keys do
+                local bar = string.find(keys[k], '|', 1, true)
+                if string.sub(keys[k], 1, 3) == 'nh:' and bar and string.sub(keys[k], bar) == labels then
                   call('HDEL', data, keys[k])
                 end
               end

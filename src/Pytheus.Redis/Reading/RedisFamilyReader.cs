@@ -17,7 +17,8 @@ internal sealed class RedisFamilyReader
     private readonly Dictionary<string, int> _slotIndex;
     private readonly string[] _slotNames;
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
-    private readonly Dictionary<byte[], (Series Series, int Slot)> _fields = new(ByteArrayComparer.Instance);
+    // Slot -1: a native histogram bucket, which one in Bucket.
+    private readonly Dictionary<byte[], (Series Series, int Slot, NativeBucket Bucket)> _fields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly RedisFamilyState _state;
     private int _linked;
@@ -59,6 +60,11 @@ internal sealed class RedisFamilyReader
 
     private void Link(RedisCell cell)
     {
+        if (cell.Slot < 0)
+        {
+            // A native bucket: scrapes read it into the series' bucket list; nothing reads its cell's Get.
+            return;
+        }
         if (!_series.TryGetValue(cell.LabelsText, out var series))
         {
             // Decoded in this family's label order: another family object may have created the cell in another.
@@ -78,7 +84,7 @@ internal sealed class RedisFamilyReader
             // The series was removed for every process and created again: the new cell learns Redis's values now.
             series.Cells[cell.Slot] = cell;
         }
-        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot));
+        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot, default));
     }
 
     /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>
@@ -88,7 +94,7 @@ internal sealed class RedisFamilyReader
         {
             foreach (var cell in cells)
             {
-                if (_series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
+                if (cell.Slot >= 0 && _series.TryGetValue(cell.LabelsText, out var series) && ReferenceEquals(series.Cells[cell.Slot], cell))
                 {
                     series.Cells[cell.Slot] = null;
                     series.LocalCells--;
@@ -140,7 +146,13 @@ internal sealed class RedisFamilyReader
                 {
                     series.Scrape = scrape;
                     series.Values = new double[_slotNames.Length];
+                    series.Native = _family.NativeHistogram is null ? null : [];
                     present.Add(series);
+                }
+                if (target.Slot < 0)
+                {
+                    series.Native?.Add(new NativeBucketCount(target.Bucket, RedisNumber.Parse(entry.Value)));
+                    continue;
                 }
                 series.Values![target.Slot] = RedisNumber.Parse(entry.Value);
             }
@@ -167,7 +179,7 @@ internal sealed class RedisFamilyReader
                 {
                     series.Cells[slot]?.Observe(series.Values![slot]);
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!);
+                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native };
             }
             return snapshots;
         }
@@ -201,21 +213,30 @@ internal sealed class RedisFamilyReader
     }
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
-    private (Series Series, int Slot) Learn(RedisValue field)
+    private (Series Series, int Slot, NativeBucket Bucket) Learn(RedisValue field)
     {
         var text = (string?)field ?? string.Empty;
         var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
-        if (separator < 0 || !_slotIndex.TryGetValue(text[..separator], out var slot))
+        if (separator < 0)
         {
-            return (null!, -1);
+            return (null!, -1, default);
+        }
+        var bucket = default(NativeBucket);
+        if (!_slotIndex.TryGetValue(text[..separator], out var slot))
+        {
+            if (_family.NativeHistogram is null || !RedisKeySchema.TryParseNativeSlot(text.AsSpan(0, separator), out bucket))
+            {
+                return (null!, -1, default);
+            }
+            slot = -1;
         }
         var labelsText = text[(separator + 1)..];
         if (_series.TryGetValue(labelsText, out var known))
         {
-            return (known, slot);
+            return (known, slot, bucket);
         }
         var labels = RedisLabelCodec.Decode(labelsText, _family.LabelNames);
-        return labels is null ? (null!, -1) : (GetOrAddSeries(labelsText, labels), slot);
+        return labels is null ? (null!, -1, default) : (GetOrAddSeries(labelsText, labels), slot, bucket);
     }
 
     private Series GetOrAddSeries(string labelsText, string[] labels)
@@ -269,5 +290,8 @@ internal sealed class RedisFamilyReader
         public int Rank { get; set; }
 
         public double[]? Values { get; set; }
+
+        /// <summary>A native histogram's sparse buckets as read by the current scrape; null for other families.</summary>
+        public List<NativeBucketCount>? Native { get; set; }
     }
 }

@@ -130,6 +130,24 @@ internal sealed class RedisFamilyState
     }
 
     /// <summary>
+    /// One view less holds each native bucket cell of the series <paramref name="labelsText"/> (a histogram series
+    /// holds each of its buckets once).
+    /// </summary>
+    public void ReleaseNativeBuckets(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cell in _byField.Values)
+            {
+                if (cell.Slot < 0 && cell.Holders > 0 && cell.LabelsText == labelsText && --cell.Holders == 0)
+                {
+                    _released++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Removes series for every process: their cells are detached at once (new views get new cells, starting from
     /// zero) and the fields' deletion goes with the next batch, before the changes made after it.
     /// </summary>
@@ -142,6 +160,10 @@ internal sealed class RedisFamilyState
                 if (_byField.Remove(field, out var cell))
                 {
                     Detach(cell);
+                }
+                else if (field.StartsWith(RedisKeySchema.NativeBucketsRemovalPrefix, StringComparison.Ordinal))
+                {
+                    DetachNativeBuckets(field[RedisKeySchema.NativeBucketsRemovalPrefix.Length..]);
                 }
                 _removals.Add(field);
             }
@@ -174,6 +196,16 @@ internal sealed class RedisFamilyState
             var taken = _removals;
             _removals = [];
             return taken;
+        }
+    }
+
+    private void DetachNativeBuckets(string labelsText)
+    {
+        var detached = _byField.Values.Where(c => c.Slot < 0 && c.LabelsText == labelsText).ToList();
+        foreach (var cell in detached)
+        {
+            _byField.Remove(cell.Field);
+            Detach(cell);
         }
     }
 

@@ -14,4 +14,13 @@ public enum ValueKind
 
     /// <summary>The number of a summary's observations (a histogram's count is the sum of its buckets).</summary>
     Count,
+
+    /// <summary>The number of a native histogram's observations in its zero bucket.</summary>
+    NativeZeroCount,
+
+    /// <summary>
+    /// The number of a native histogram's observations in one sparse bucket (<see cref="ValueDescriptor.NativeBucket"/>
+    /// says which). These are created as observations reach new buckets, not with the series.
+    /// </summary>
+    NativeBucket,
 }

@@ -66,9 +66,11 @@ internal sealed class LocalSeries : IReadOnlyList<SeriesSnapshot>
             var snapshots = _snapshots ??= new SeriesSnapshot[Children.Length];
             if (snapshots[index] is null)
             {
+                // Native buckets first: read before the count, they never add up to more than it.
+                var native = (Children[index] as Histogram)?.ReadNativeBuckets();
                 var values = new double[Stride];
                 ReadValues(index, values);
-                snapshots[index] = new SeriesSnapshot(Children[index].ExpositionLabelValues, values);
+                snapshots[index] = new SeriesSnapshot(Children[index].ExpositionLabelValues, values) { NativeBuckets = native };
             }
             return snapshots[index]!;
         }

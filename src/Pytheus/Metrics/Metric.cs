@@ -14,7 +14,8 @@ public abstract class Metric
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
+        NativeHistogramOptions? nativeHistogram = null)
     {
         if (!NameRules.IsValidMetricName(name))
         {
@@ -30,8 +31,12 @@ public abstract class Metric
             throw new InvalidMetricValueException($"Metric '{name}': gauge mode {(int)gaugeMode} is not a {nameof(GaugeMode)}.");
         }
         var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
-        var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
-        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit);
+        nativeHistogram?.Validate(name);
+        // A native histogram without classic bounds keeps only the +Inf bucket: text formats still show count and sum.
+        var bounds = type != MetricType.Histogram ? []
+            : nativeHistogram is not null && buckets is null ? [double.PositiveInfinity]
+            : Buckets.Normalize(name, buckets);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit, nativeHistogram);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);
@@ -105,6 +110,14 @@ public abstract class Metric
     /// <summary>Creates the stores of a new series from the family's backend.</summary>
     private protected abstract void CreateStores(Func<int, IValueStore> create);
 
+    /// <summary>
+    /// Gives a new series what it needs to create stores later (a histogram's native buckets, created as observations
+    /// reach them); most metrics create every store up front and ignore it.
+    /// </summary>
+    private protected virtual void CreateLateStores(Func<NativeBucket, IValueStore> create)
+    {
+    }
+
     /// <summary>Shares the stores of the cached child that owns the series.</summary>
     private protected abstract void ShareStores(Metric owner);
 
@@ -125,6 +138,7 @@ public abstract class Metric
         var owner = Family.GetOrAddChild(values, v =>
         {
             CreateStores(index => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, v, index)));
+            CreateLateStores(bucket => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, v, -1) { NativeBucket = bucket }));
             SeriesLabelValues = v;
             return this;
         });

@@ -16,7 +16,9 @@ public sealed class MetricDefinition
     private static readonly ValueKind[] ValueLayoutSingle = [ValueKind.Value];
     private static readonly ValueKind[] ValueLayoutSummary = [ValueKind.Sum, ValueKind.Count];
 
-    internal MetricDefinition(string name, string help, MetricType type, string[] labelNames, double[] upperBounds, GaugeMode gaugeMode)
+    internal MetricDefinition(
+        string name, string help, MetricType type, string[] labelNames, double[] upperBounds, GaugeMode gaugeMode,
+        NativeHistogramOptions? nativeHistogram = null)
     {
         Name = name;
         Help = help;
@@ -25,8 +27,11 @@ public sealed class MetricDefinition
         UpperBounds = upperBounds;
         GaugeMode = type == MetricType.Gauge ? gaugeMode : GaugeMode.Shared;
         ExpositionLabelNames = GaugeMode.HasWriterLabel() ? [.. labelNames, GaugeModes.WriterLabel] : labelNames;
+        NativeHistogram = type == MetricType.Histogram ? nativeHistogram : null;
         ValueLayout = type switch
         {
+            MetricType.Histogram when NativeHistogram is not null =>
+                [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum, ValueKind.NativeZeroCount],
             MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
             MetricType.Summary => ValueLayoutSummary,
             _ => ValueLayoutSingle,
@@ -55,6 +60,13 @@ public sealed class MetricDefinition
     /// <summary>For a histogram, the bucket upper bounds ending with <c>+Inf</c>; otherwise empty.</summary>
     public IReadOnlyList<double> UpperBounds { get; }
 
+    /// <summary>
+    /// For a histogram with native buckets, their options (validated); otherwise null. Such a histogram's series also
+    /// hold a <see cref="ValueKind.NativeZeroCount"/> (last in <see cref="ValueLayout"/>) and the sparse buckets
+    /// (<see cref="ValueKind.NativeBucket"/>) observations reach, created as they are reached.
+    /// </summary>
+    public NativeHistogramOptions? NativeHistogram { get; }
+
     /// <summary>What each stored number of a series means, in order (the layout of <see cref="SeriesSnapshot.Values"/>).</summary>
     public IReadOnlyList<ValueKind> ValueLayout { get; }
 
@@ -67,13 +79,20 @@ public sealed class MetricDefinition
     /// <summary>The slot of the sum in <see cref="ValueLayout"/> (histograms and summaries).</summary>
     internal int SumIndex { get; }
 
-    /// <summary>Whether <paramref name="other"/> defines the same numbers: same name, type, labels, bounds and gauge mode (help aside).</summary>
+    /// <summary>The slot of a native histogram's zero bucket count (right after the sum).</summary>
+    internal int NativeZeroIndex => SumIndex + 1;
+
+    /// <summary>Whether <paramref name="other"/> defines the same numbers: same name, type, labels, bounds, gauge mode and native buckets (help aside).</summary>
     public bool IsSameAs(MetricDefinition other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return ReferenceEquals(this, other) || (Name == other.Name && Type == other.Type && GaugeMode == other.GaugeMode
-            && LabelNames.SequenceEqual(other.LabelNames) && UpperBounds.SequenceEqual(other.UpperBounds));
+            && LabelNames.SequenceEqual(other.LabelNames) && UpperBounds.SequenceEqual(other.UpperBounds) && SameNative(other));
     }
+
+    /// <summary>Whether both have native buckets of the same options, or neither has.</summary>
+    internal bool SameNative(MetricDefinition other) =>
+        NativeHistogram is null ? other.NativeHistogram is null : other.NativeHistogram is not null && NativeHistogram.SameAs(other.NativeHistogram);
 
     /// <inheritdoc />
     public override string ToString() => $"{Type.ToString().ToLowerInvariant()} {Name}";

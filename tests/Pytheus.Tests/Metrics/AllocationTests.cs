@@ -71,6 +71,24 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Native_histogram_Observe_allocates_nothing_once_its_buckets_exist()
+    {
+        var histogram = new Histogram("n", "N", ["k"], registry: _registry,
+            nativeHistogram: new NativeHistogramOptions { Schema = 5, MaxBucketCount = 0 }).Labels(("k", "v"));
+
+        // The first run creates the buckets (one store each); the measured second run only finds and adds to them.
+        AllocatedBy(() =>
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                histogram.Observe(i * 0.001);
+                histogram.Observe(-i * 0.5);
+                histogram.Observe(0);
+            }
+        }).ShouldBe(0);
+    }
+
+    [Fact]
     public void Time_and_TrackInProgress_scopes_allocate_nothing()
     {
         var histogram = new Histogram("h", "H", ["k"], registry: _registry).Labels(("k", "v"));
