@@ -14,8 +14,10 @@ app.UsePytheusHttpMetrics();
 app.MapPytheusMetrics("/metrics");          // unauthenticated: protect it with .RequireAuthorization(...) in production
 app.MapHealthChecks("/healthz");
 
-var orders = new Counter("orders_total", "Orders placed", requiredLabels: ["kind"]);
-var basket = new Histogram("basket_items", "Items per order", buckets: [1, 2, 5, 10, 20]);
+// The injected factory is bound to the configured backend and registry: no dependency on start-up order.
+var metrics = app.Services.GetRequiredService<IMetricFactory>();
+var orders = metrics.CreateCounter("orders_total", "Orders placed", requiredLabels: ["kind"]);
+var basket = metrics.CreateHistogram("basket_items", "Items per order", buckets: [1, 2, 5, 10, 20]);
 app.MapPost("/orders/{kind}", (string kind, int? items) =>
 {
     orders.Labels(("kind", kind)).Inc();

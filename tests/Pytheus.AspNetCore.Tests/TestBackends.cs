@@ -111,3 +111,11 @@ public sealed class FlushingBackend : IBackend, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>Fails in its constructor with an exception that is not a Pytheus one.</summary>
+public sealed class ExplodingBackend : IBackend
+{
+    public ExplodingBackend(BackendConfig config) => throw new InvalidOperationException("cannot reach the store");
+
+    public IValueStore CreateStore(ValueDescriptor descriptor) => new LocalStore();
+}

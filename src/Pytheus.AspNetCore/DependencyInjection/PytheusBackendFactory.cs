@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -72,25 +70,6 @@ internal static class PytheusBackendFactory
             options.ConfigureRedis?.Invoke(redisOptions);
             return new RedisBackend(redisOptions);
         }
-        return Instantiate(Backend.ResolveType(name), options.ToBackendConfig());
-    }
-
-    private static IBackend Instantiate(Type type, BackendConfig config)
-    {
-        var withConfig = type.GetConstructor([typeof(BackendConfig)]);
-        if (withConfig is null && type.GetConstructor(Type.EmptyTypes) is null)
-        {
-            throw new InvalidBackendClassException(
-                $"Backend class '{type.FullName}' needs a public constructor taking a {nameof(BackendConfig)} or a public parameterless constructor.");
-        }
-        try
-        {
-            return (IBackend)(withConfig is not null ? withConfig.Invoke([config]) : Activator.CreateInstance(type)!);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return Backend.Create(Backend.ResolveType(name), options.ToBackendConfig());
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pytheus.Backends;
+using Pytheus.Metrics;
 using Pytheus.Registry;
 
 namespace Pytheus.AspNetCore;
@@ -13,8 +14,9 @@ public static class PytheusServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the backend (<see cref="IBackend"/>, also loaded as <see cref="Backend.Current"/> unless
-    /// <see cref="PytheusOptions.SetAsCurrentBackend"/> is false), the registry (<see cref="CollectorRegistry"/>) and a
-    /// hosted service that creates the backend at startup and flushes and disposes it on graceful shutdown.
+    /// <see cref="PytheusOptions.SetAsCurrentBackend"/> is false), the registry (<see cref="CollectorRegistry"/>), an
+    /// <see cref="IMetricFactory"/> bound to both (inject it to create metrics that never depend on the process-wide
+    /// defaults or on start-up order) and a hosted service that creates the backend at startup and flushes and disposes it on graceful shutdown.
     /// Options come from the <c>"Pytheus"</c> configuration section when an <see cref="IConfiguration"/> is registered,
     /// then from <paramref name="configure"/>.
     /// </summary>
@@ -108,6 +110,8 @@ public static class PytheusServiceCollectionExtensions
         services.TryAddSingleton<IBackend>(PytheusBackendFactory.Create);
         services.TryAddSingleton(provider =>
             provider.GetRequiredService<IOptions<PytheusOptions>>().Value.Registry ?? CollectorRegistry.Default);
+        services.TryAddSingleton<IMetricFactory>(provider =>
+            new MetricFactory(provider.GetRequiredService<CollectorRegistry>(), provider.GetRequiredService<IBackend>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PytheusHostedService>());
         return services;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pytheus.Exposition;
 
 namespace Pytheus.AspNetCore;
 
@@ -66,15 +67,12 @@ public sealed class PytheusMetricServer : IHostedService, IAsyncDisposable
         {
             Log.MetricServerStarted(_logger, url.ToString());
         }
-        if (_options.Endpoint.BasicAuthenticationUserName is null && !IsLoopback(_options.Host))
+        if (_options.Endpoint.BasicAuthenticationUserName is null && !HostNames.IsLoopback(_options.Host))
         {
             Log.MetricServerExposed(_logger, Urls[0].ToString());
         }
     }
 
-    private static bool IsLoopback(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Pytheus.Backends.Redis;
 /// last confirmed Set plus the deltas since). When Redis loses the data, that contribution is re-sent whole: a counter
 /// comes back as the sum of what the living processes added — a reset in Prometheus terms, never a double count.
 /// </remarks>
-internal sealed class RedisCell : IValueStore
+internal sealed partial class RedisCell : IValueStore
 {
     private readonly RedisFlushLoop? _wakeOnChange;
     private long _pendingBits;
@@ -56,6 +56,9 @@ internal sealed class RedisCell : IValueStore
     public int Holders { get; set; }
 
     /// <summary>Whether a change is waiting to be flushed or confirmed (a cheap, racy hint for the status).</summary>
+    /// <summary>Whether the next (non-whole) drain would send something: a change, a Set, or the series' first announcement.</summary>
+    public bool HasChangeToSend => !IsRemoved && (Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || !_announced);
+
     public bool HasPendingChange =>
         !IsRemoved && (Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || _inFlight != Change.None);
 

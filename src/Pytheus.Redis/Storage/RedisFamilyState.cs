@@ -19,6 +19,7 @@ internal sealed class RedisFamilyState
     private RedisFamilyReader[] _readers = [];
     private List<string> _removals = [];
     private int _generation;
+    private readonly SortedDictionary<long, List<RedisCell>> _sketchWindows = [];
 
     public RedisFamilyState(string name, RedisDefinition definition, RedisKey dataKey, RedisKey definitionsKey)
     {
@@ -58,6 +59,16 @@ internal sealed class RedisFamilyState
 
     /// <summary>Redis lost the hash (or it was never confirmed): the next batch carries every cell's whole contribution.</summary>
     public bool NeedsWholeResend { get; set; }
+
+    /// <summary>
+    /// The cells the next batches of this family will carry, one array per batch, when its changes were too many for
+    /// one batch (see <c>RedisBatchProtocol.ChunkFields</c>); null or empty otherwise. A series' cells are always in one
+    /// array, so a batch never carries half of a series.
+    /// </summary>
+    public Queue<RedisCell[]>? PlannedChunks { get; set; }
+
+    /// <summary>Whether <see cref="PlannedChunks"/> carry whole contributions (a whole re-send split into batches).</summary>
+    public bool PlannedWhole { get; set; }
 
     /// <summary>Whether a conflicting definition of the same name was already logged and counted.</summary>
     public bool ConflictReported { get; set; }
@@ -102,6 +113,92 @@ internal sealed class RedisFamilyState
         }
     }
 
+    /// <summary>
+    /// Returns the cell of one sketch count (see <see cref="Hold"/>). The first cell of a newer window retires the
+    /// windows that no longer count (<paramref name="ageBuckets"/> or more behind it): their cells are detached and their
+    /// fields deleted with the next batch, for every process — they are expired for all, since windows are absolute.
+    /// </summary>
+    public RedisCell HoldSketch(string field, string labelsText, long window, int ageBuckets, RedisFlushLoop? wake)
+    {
+        lock (_gate)
+        {
+            var known = _byField.ContainsKey(field);
+            var cell = Hold(field, labelsText, SketchSlot, wake);
+            if (known)
+            {
+                return cell;
+            }
+            if (!_sketchWindows.TryGetValue(window, out var cells))
+            {
+                _sketchWindows[window] = cells = [];
+                while (_sketchWindows.Count > 0 && _sketchWindows.First() is var (oldest, expired) && oldest <= window - ageBuckets)
+                {
+                    _sketchWindows.Remove(oldest);
+                    foreach (var old in expired)
+                    {
+                        RemoveField(old.Field);
+                    }
+                }
+            }
+            cells.Add(cell);
+            return cell;
+        }
+    }
+
+    /// <summary>The slot of sketch cells, which are outside the family's value layout (native histogram buckets use -1).</summary>
+    public const int SketchSlot = -2;
+
+    /// <summary>
+    /// Removes a series' sketch for every process: its local cells are detached and every process's sketch fields of
+    /// the series are deleted with the next batch (<see cref="RedisKeySchema.SketchRemovalMarker"/>).
+    /// </summary>
+    public void RemoveSketch(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cells in _sketchWindows.Values)
+            {
+                foreach (var cell in cells.Where(c => c.LabelsText == labelsText))
+                {
+                    if (_byField.Remove(cell.Field, out var held) && ReferenceEquals(held, cell))
+                    {
+                        Detach(cell);
+                    }
+                }
+                cells.RemoveAll(c => c.LabelsText == labelsText);
+            }
+            _removals.Add(RedisKeySchema.SketchRemovalMarker + labelsText);
+        }
+    }
+
+    /// <summary>This process no longer holds a series' sketch cells (see <see cref="Release"/>).</summary>
+    public void ReleaseSketch(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cells in _sketchWindows.Values)
+            {
+                foreach (var cell in cells.Where(c => c.LabelsText == labelsText))
+                {
+                    Release(cell.Field);
+                }
+                cells.RemoveAll(c => c.LabelsText == labelsText);
+            }
+        }
+    }
+
+    /// <summary>Detaches the cell of <paramref name="field"/> (if this process has one) and queues the field's deletion. Caller holds the lock.</summary>
+    private bool RemoveField(string field)
+    {
+        var had = _byField.Remove(field, out var cell);
+        if (had)
+        {
+            Detach(cell!);
+        }
+        _removals.Add(field);
+        return had;
+    }
+
     /// <summary>One view less holds the cell of <paramref name="field"/>; unheld cells are freed by <see cref="FreeReleased"/>.</summary>
     public RedisCell? Release(string field)
     {
@@ -120,6 +217,24 @@ internal sealed class RedisFamilyState
     }
 
     /// <summary>
+    /// One view less holds each native bucket cell of the series <paramref name="labelsText"/> (a histogram series
+    /// holds each of its buckets once).
+    /// </summary>
+    public void ReleaseNativeBuckets(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cell in _byField.Values)
+            {
+                if (cell.Slot < 0 && cell.Holders > 0 && cell.LabelsText == labelsText && --cell.Holders == 0)
+                {
+                    _released++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Removes series for every process: their cells are detached at once (new views get new cells, starting from
     /// zero) and the fields' deletion goes with the next batch, before the changes made after it.
     /// </summary>
@@ -129,11 +244,10 @@ internal sealed class RedisFamilyState
         {
             foreach (var field in fields)
             {
-                if (_byField.Remove(field, out var cell))
+                if (!RemoveField(field) && field.StartsWith(RedisKeySchema.NativeBucketsRemovalPrefix, StringComparison.Ordinal))
                 {
-                    Detach(cell);
+                    DetachNativeBuckets(field[RedisKeySchema.NativeBucketsRemovalPrefix.Length..]);
                 }
-                _removals.Add(field);
             }
         }
     }
@@ -148,6 +262,7 @@ internal sealed class RedisFamilyState
                 Detach(cell);
             }
             _byField.Clear();
+            _sketchWindows.Clear();
             _removals.Add(RemoveAllMarker);
         }
     }
@@ -164,6 +279,16 @@ internal sealed class RedisFamilyState
             var taken = _removals;
             _removals = [];
             return taken;
+        }
+    }
+
+    private void DetachNativeBuckets(string labelsText)
+    {
+        var detached = _byField.Values.Where(c => c.Slot < 0 && c.LabelsText == labelsText).ToList();
+        foreach (var cell in detached)
+        {
+            _byField.Remove(cell.Field);
+            Detach(cell);
         }
     }
 

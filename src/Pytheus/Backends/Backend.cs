@@ -58,7 +58,7 @@ public static class Backend
     {
         var type = backendType ?? TypeFromEnvironment() ?? typeof(InProcessBackend);
         var resolvedConfig = config ?? ConfigFromEnvironment() ?? BackendConfig.Empty;
-        var backend = Instantiate(type, resolvedConfig);
+        var backend = Create(type, resolvedConfig);
         LoadBackend(backend);
         return backend;
     }
@@ -111,8 +111,21 @@ public static class Backend
         return type;
     }
 
-    private static IBackend Instantiate(Type type, BackendConfig config)
+    /// <summary>
+    /// Constructs a backend of <paramref name="backendType"/> with <paramref name="config"/> (its constructor taking a
+    /// <see cref="BackendConfig"/>, else its parameterless one) without making it current: the one way Pytheus creates
+    /// a backend from a type, whether named in code, in <c>PYTHEUS_BACKEND_CLASS</c> or in ASP.NET Core configuration.
+    /// </summary>
+    /// <exception cref="InvalidBackendClassException">The type is not a concrete <see cref="IBackend"/> or has no usable constructor.</exception>
+    /// <exception cref="InvalidBackendConfigException">
+    /// The constructor failed; the backend's own error is the inner exception. A <see cref="PytheusException"/> the
+    /// constructor throws (a bad setting, named) is thrown as it is.
+    /// </exception>
+    public static IBackend Create(Type backendType, BackendConfig? config = null)
     {
+        ArgumentNullException.ThrowIfNull(backendType);
+        var type = backendType;
+        config ??= BackendConfig.Empty;
         if (!typeof(IBackend).IsAssignableFrom(type) || type.IsAbstract || type.IsInterface)
         {
             throw new InvalidBackendClassException($"Backend class '{type.FullName}' is not a concrete {nameof(IBackend)} implementation.");

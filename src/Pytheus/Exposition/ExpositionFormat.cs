@@ -1,6 +1,6 @@
 namespace Pytheus.Exposition;
 
-/// <summary>The text formats Pytheus can write.</summary>
+/// <summary>The exposition formats Pytheus can write.</summary>
 public enum ExpositionFormat
 {
     /// <summary>Prometheus text format 0.0.4.</summary>
@@ -8,4 +8,10 @@ public enum ExpositionFormat
 
     /// <summary>OpenMetrics 1.0 text format.</summary>
     OpenMetrics,
+
+    /// <summary>
+    /// The Prometheus protobuf format (delimited <c>io.prometheus.client.MetricFamily</c> messages): binary, and the only
+    /// one carrying native histogram buckets. See <see cref="ProtobufFormat"/>.
+    /// </summary>
+    Protobuf,
 }

@@ -26,6 +26,42 @@ internal static class HeaderQuality
                 : 0;
         });
 
+    /// <summary>
+    /// The quality <paramref name="accept"/> gives the delimited Prometheus protobuf format: the highest q of the elements
+    /// naming <c>application/vnd.google.protobuf</c> itself (no wildcard chooses a binary format) with
+    /// <c>encoding=delimited</c> and, when given, <c>proto=io.prometheus.client.MetricFamily</c>; 0 when none does.
+    /// </summary>
+    public static double OfPrometheusProtobuf(string accept)
+    {
+        var best = 0.0;
+        foreach (var element in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = element.Split(';', StringSplitOptions.TrimEntries);
+            if (!parts[0].Equals("application/vnd.google.protobuf", StringComparison.OrdinalIgnoreCase)
+                || Parameter(parts, "encoding") is not { } encoding || !encoding.Equals("delimited", StringComparison.OrdinalIgnoreCase)
+                || (Parameter(parts, "proto") is { } proto && !proto.Equals("io.prometheus.client.MetricFamily", StringComparison.Ordinal))
+                || QualityOf(parts) is not { } quality)
+            {
+                continue;
+            }
+            best = Math.Max(best, quality);
+        }
+        return best;
+    }
+
+    private static string? Parameter(string[] parts, string name)
+    {
+        foreach (var parameter in parts.AsSpan(1))
+        {
+            var equals = parameter.IndexOf('=');
+            if (equals > 0 && parameter.AsSpan(0, equals).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return parameter[(equals + 1)..].Trim().Trim('"');
+            }
+        }
+        return null;
+    }
+
     /// <summary>The quality <paramref name="acceptEncoding"/> gives <paramref name="coding"/>; 0 when no element matches.</summary>
     public static double OfCoding(string acceptEncoding, string coding) =>
         Best(acceptEncoding, value => value.Equals(coding, StringComparison.OrdinalIgnoreCase) ? 2 : value is "*" ? 1 : 0);

@@ -3,17 +3,22 @@ using Pytheus.Registry;
 
 namespace Pytheus.Exposition;
 
-/// <summary>Renders a registry as text, as a string or streamed to a <see cref="Stream"/>.</summary>
+/// <summary>Renders a registry as text, as a string or streamed to a <see cref="Stream"/> (also in the binary protobuf format).</summary>
 public static class MetricsExposition
 {
     /// <summary>Renders <paramref name="registry"/> (default: <see cref="CollectorRegistry.Default"/>) as text.</summary>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="ExpositionFormat.Protobuf"/>, which is not text.</exception>
     public static string GenerateMetrics(CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText) =>
         GenerateMetricsAsync(registry, format).GetAwaiter().GetResult();
 
-    /// <summary>Renders <paramref name="registry"/> (default: <see cref="CollectorRegistry.Default"/>) as text.</summary>
+    /// <inheritdoc cref="GenerateMetrics"/>
     public static async Task<string> GenerateMetricsAsync(
         CollectorRegistry? registry = null, ExpositionFormat format = ExpositionFormat.PrometheusText, CancellationToken cancellationToken = default)
     {
+        if (format == ExpositionFormat.Protobuf)
+        {
+            throw new ArgumentException("The protobuf format is binary: write it to a stream with WriteMetricsAsync.", nameof(format));
+        }
         var metrics = await RegistryCollector.CollectAsync(registry ?? CollectorRegistry.Default, liveLocal: true, cancellationToken).ConfigureAwait(false);
         return TextFormat.Render(metrics, format);
     }
@@ -41,6 +46,11 @@ public static class MetricsExposition
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(metrics);
+        if (format == ExpositionFormat.Protobuf)
+        {
+            await ProtobufFormat.WriteAsync(destination, metrics, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         const int chunk = 64 * 1024;
         // Written straight to UTF-8 bytes, drained every ~64 KiB, also within a family.
         using var utf8 = new Utf8TextWriter(chunk + 4096);
@@ -74,12 +84,16 @@ public static class MetricsExposition
     }
 
     /// <summary>The content type of <paramref name="format"/>.</summary>
-    public static string ContentType(ExpositionFormat format) =>
-        format == ExpositionFormat.OpenMetrics ? OpenMetricsFormat.ContentType : TextFormat.ContentType;
+    public static string ContentType(ExpositionFormat format) => format switch
+    {
+        ExpositionFormat.OpenMetrics => OpenMetricsFormat.ContentType,
+        ExpositionFormat.Protobuf => ProtobufFormat.ContentType,
+        _ => TextFormat.ContentType,
+    };
 
     /// <summary>
-    /// Picks OpenMetrics when an HTTP <c>Accept</c> header prefers it to <c>text/plain</c> (q-values and wildcards
-    /// count, as in <see cref="ScrapeResponse.Negotiate"/>), else the Prometheus text format.
+    /// Picks the format an HTTP <c>Accept</c> header prefers, as <see cref="ScrapeResponse.Negotiate"/> does: protobuf or
+    /// OpenMetrics when preferred to <c>text/plain</c> (q-values and wildcards count), else the Prometheus text format.
     /// </summary>
     public static ExpositionFormat Negotiate(string? acceptHeader) => ScrapeResponse.NegotiateFormat(acceptHeader);
 }

@@ -102,17 +102,13 @@ public sealed class MetricsServer : IDisposable, IAsyncDisposable
             _listener.Prefixes.Add(_prefix);
             _listener.Start();
         }
-        if (_authentication is null && !IsLoopback(_options.Host))
+        if (_authentication is null && !HostNames.IsLoopback(_options.Host))
         {
             MetricsServerLog.Exposed(_logger, Url);
         }
         _loop = Task.Run(ServeAsync);
         return this;
     }
-
-    private static bool IsLoopback(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     private async Task ServeAsync()
     {

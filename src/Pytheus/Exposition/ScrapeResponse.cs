@@ -30,9 +30,11 @@ public readonly record struct ScrapeResponse(ExpositionFormat Format, bool Gzip)
     public string? ContentEncoding => Gzip ? "gzip" : null;
 
     /// <summary>
-    /// Negotiates the answer. OpenMetrics when <paramref name="accept"/> gives <c>application/openmetrics-text</c> a
-    /// quality above zero and above that of <c>text/plain</c>; otherwise (no header, <c>*/*</c>, a tie, nothing
-    /// acceptable) the Prometheus text format. Gzip when <paramref name="allowCompression"/> and
+    /// Negotiates the answer. Protobuf when <paramref name="accept"/> names
+    /// <c>application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited</c> with a quality
+    /// above zero and above those of both text formats (as a Prometheus server with native histograms enabled does);
+    /// else OpenMetrics when it gives <c>application/openmetrics-text</c> a quality above zero and above that of
+    /// <c>text/plain</c>; otherwise (no header, <c>*/*</c>, a tie, nothing acceptable) the Prometheus text format. Gzip when <paramref name="allowCompression"/> and
     /// <paramref name="acceptEncoding"/> gives <c>gzip</c> (or <c>*</c> without a <c>gzip</c> element) a quality above
     /// zero. The most specific matching element decides each quality; see <c>docs/aspnetcore.md</c> for the table.
     /// </summary>
@@ -47,7 +49,10 @@ public readonly record struct ScrapeResponse(ExpositionFormat Format, bool Gzip)
         }
         var openMetrics = HeaderQuality.OfMediaType(accept, "application", "openmetrics-text");
         var text = HeaderQuality.OfMediaType(accept, "text", "plain");
-        return openMetrics > 0 && openMetrics > text ? ExpositionFormat.OpenMetrics : ExpositionFormat.PrometheusText;
+        var protobuf = HeaderQuality.OfPrometheusProtobuf(accept);
+        return protobuf > 0 && protobuf > openMetrics && protobuf > text ? ExpositionFormat.Protobuf
+            : openMetrics > 0 && openMetrics > text ? ExpositionFormat.OpenMetrics
+            : ExpositionFormat.PrometheusText;
     }
 
     /// <summary>

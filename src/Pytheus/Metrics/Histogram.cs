@@ -1,4 +1,5 @@
 using Pytheus.Backends;
+using Pytheus.Metrics.Native;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -6,29 +7,35 @@ namespace Pytheus.Metrics;
 /// <summary>
 /// Counts observations into buckets by upper bound and keeps their sum. Each observation is stored in exactly one
 /// bucket; exposition makes the buckets cumulative, and <c>_count</c> is the sum of the buckets — so <c>_count</c>
-/// always equals the <c>+Inf</c> bucket, on every backend.
+/// always equals the <c>+Inf</c> bucket, on every backend. With <see cref="NativeHistogramOptions"/> it also counts
+/// observations into native (sparse, exponential) buckets, exposed in the Prometheus protobuf format.
 /// </summary>
 public sealed class Histogram : Metric<Histogram>, IDurationObserver
 {
     private IValueStore[]? _buckets;
     private IValueStore? _sum;
     private double[] _bounds = [];
+    private IValueStore? _zero;
+    private NativeSeries? _native;
 
     /// <summary>Creates a histogram and registers it (in <see cref="CollectorRegistry.Default"/> unless told otherwise).</summary>
     /// <param name="name">The metric name, <c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>.</param>
     /// <param name="description">The help text.</param>
     /// <param name="requiredLabels">Label names every series must have a value for (<c>le</c> is reserved).</param>
     /// <param name="defaultLabels">Values used for required labels not given explicitly.</param>
-    /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>.</param>
+    /// <param name="buckets">Finite, strictly increasing upper bounds; <c>+Inf</c> is added. Null means <see cref="Buckets.Default"/>, or only <c>+Inf</c> when <paramref name="nativeHistogram"/> is given.</param>
     /// <param name="registry">Where to register; null means <see cref="CollectorRegistry.Default"/>, <see cref="CollectorRegistry.None"/> means nowhere.</param>
     /// <param name="backend">Where the values live; null means <see cref="Backends.Backend.Current"/>.</param>
     /// <param name="seriesLimit">The most label sets kept; past it new label sets write to one overflow series whose labels are all <see cref="MetricFamily.OverflowLabelValue"/> (see <see cref="MetricFamily.SeriesLimit"/>).</param>
+    /// <param name="nativeHistogram">Native buckets as well (or, without <paramref name="buckets"/>, instead of classic ones); null means classic buckets only.</param>
+    /// <exception cref="BucketException">The bucket bounds or the native histogram options are invalid; the message names the value at fault.</exception>
     public Histogram(
         string name, string description, IEnumerable<string>? requiredLabels = null,
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
         CollectorRegistry? registry = null, IBackend? backend = null,
-        int seriesLimit = MetricFamily.DefaultSeriesLimit)
-        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend, seriesLimit)
+        int seriesLimit = MetricFamily.DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null)
+        : base(MetricType.Histogram, name, description, requiredLabels, defaultLabels, buckets, registry, "le", backend, seriesLimit,
+            nativeHistogram: nativeHistogram)
     {
     }
 
@@ -39,13 +46,48 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <summary>The bucket upper bounds, ending with <c>+Inf</c>.</summary>
     public IReadOnlyList<double> UpperBounds => Family.UpperBounds;
 
-    /// <summary>Records one observation. NaN lands in the <c>+Inf</c> bucket (as in Prometheus's Go client) and makes the sum NaN.</summary>
+    /// <summary>The native bucket options, or null when the histogram has classic buckets only.</summary>
+    public NativeHistogramOptions? NativeHistogram => Family.NativeHistogram;
+
+    /// <summary>
+    /// Records one observation. NaN lands in the <c>+Inf</c> bucket (as in Prometheus's Go client), in no native bucket,
+    /// and makes the sum NaN.
+    /// </summary>
     public void Observe(double value)
     {
         var buckets = _buckets ?? throw Unobservable();
         buckets[BucketIndex(value)].Inc(1);
         _sum!.Inc(value);
+        _native?.Observe(value, 1);
     }
+
+    /// <summary>
+    /// Records one observation and <paramref name="exemplar"/> as the latest exemplar of the bucket it falls in (exposed
+    /// in OpenMetrics; on a shared backend the latest of all processes).
+    /// </summary>
+    /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
+    public void Observe(double value, Exemplar exemplar)
+    {
+        ArgumentNullException.ThrowIfNull(exemplar);
+        Observe(value, 1, exemplar);
+    }
+
+    /// <summary>Records <paramref name="count"/> observations of <paramref name="value"/> with an exemplar for its bucket (bridges).</summary>
+    internal void Observe(double value, long count, Exemplar exemplar)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
+        }
+        var bucket = buckets[BucketIndex(value)];
+        bucket.Inc(count);
+        _sum!.Inc(value * count);
+        (bucket as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
+    }
+
+    internal override ExemplarSample? ExemplarAt(int slot) =>
+        _buckets is { } buckets && slot < buckets.Length ? (buckets[slot] as IExemplarStore)?.Exemplar : null;
 
     /// <summary>Records <paramref name="count"/> observations of the same <paramref name="value"/>.</summary>
     /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
@@ -58,6 +100,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         }
         buckets[BucketIndex(value)].Inc(count);
         _sum!.Inc(value * count);
+        _native?.Observe(value, count);
     }
 
     /// <summary>
@@ -147,7 +190,22 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         _sum = create(Family.SumIndex);
         _bounds = [.. Family.UpperBounds];
         _buckets = buckets;
+        _zero = Family.NativeHistogram is null ? null : create(Family.NativeZeroIndex);
     }
+
+    private protected override void CreateLateStores(Func<NativeBucket, IValueStore> create)
+    {
+        if (Family.NativeHistogram is { } options)
+        {
+            _native = new NativeSeries(options, _zero!, create);
+        }
+    }
+
+    /// <summary>The series' native buckets (of every schema it used) as this process sees them; null without native buckets.</summary>
+    internal NativeBucketCount[]? ReadNativeBuckets() => _native?.Read();
+
+    /// <summary>The schema this series counts new observations at (lowered from the configured one when it outgrew its limit).</summary>
+    internal int? NativeSchemaInUse => _native?.Schema;
 
     private protected override void ShareStores(Metric owner)
     {
@@ -155,6 +213,8 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         _sum = histogram._sum;
         _bounds = histogram._bounds;
         _buckets = histogram._buckets;
+        _zero = histogram._zero;
+        _native = histogram._native;
     }
 
     internal override void ReadValues(Span<double> values)
@@ -165,5 +225,9 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
             values[i] = buckets[i].Get();
         }
         values[buckets.Length] = _sum!.Get();
+        if (_zero is not null)
+        {
+            values[buckets.Length + 1] = _zero.Get();
+        }
     }
 }

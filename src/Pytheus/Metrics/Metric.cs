@@ -14,7 +14,8 @@ public abstract class Metric
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
+        NativeHistogramOptions? nativeHistogram = null, Quantiles.QuantileSettings? quantiles = null)
     {
         if (!NameRules.IsValidMetricName(name))
         {
@@ -30,8 +31,12 @@ public abstract class Metric
             throw new InvalidMetricValueException($"Metric '{name}': gauge mode {(int)gaugeMode} is not a {nameof(GaugeMode)}.");
         }
         var schema = LabelSchema.Create(name, requiredLabels, defaultLabels, reservedLabel, type.ToString().ToLowerInvariant());
-        var bounds = type == MetricType.Histogram ? Buckets.Normalize(name, buckets) : [];
-        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit);
+        nativeHistogram?.Validate(name);
+        // A native histogram without classic bounds keeps only the +Inf bucket: text formats still show count and sum.
+        var bounds = type != MetricType.Histogram ? []
+            : nativeHistogram is not null && buckets is null ? [double.PositiveInfinity]
+            : Buckets.Normalize(name, buckets);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit, nativeHistogram, quantiles);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);
@@ -105,11 +110,25 @@ public abstract class Metric
     /// <summary>Creates the stores of a new series from the family's backend.</summary>
     private protected abstract void CreateStores(Func<int, IValueStore> create);
 
+    /// <summary>
+    /// Gives a new series what it needs to create stores later (a histogram's native buckets, created as observations
+    /// reach them); most metrics create every store up front and ignore it.
+    /// </summary>
+    private protected virtual void CreateLateStores(Func<NativeBucket, IValueStore> create)
+    {
+    }
+
     /// <summary>Shares the stores of the cached child that owns the series.</summary>
     private protected abstract void ShareStores(Metric owner);
 
     /// <summary>Copies the series' values into <paramref name="values"/> (in the family's value layout).</summary>
     internal abstract void ReadValues(Span<double> values);
+
+    /// <summary>The latest exemplar of a slot of the series' value layout (counters and histogram buckets), or null.</summary>
+    internal virtual ExemplarSample? ExemplarAt(int slot) => null;
+
+    /// <summary>Now, as an exemplar's timestamp: Unix seconds.</summary>
+    private protected double ExemplarTimestamp() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     /// <summary>
     /// Binds this view to its series when its labels are complete, and returns the series' owner: this view, the child
@@ -125,6 +144,7 @@ public abstract class Metric
         var owner = Family.GetOrAddChild(values, v =>
         {
             CreateStores(index => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, v, index)));
+            CreateLateStores(bucket => Family.Backend.CreateStore(new ValueDescriptor(Family.Definition, v, -1) { NativeBucket = bucket }));
             SeriesLabelValues = v;
             return this;
         });

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Pytheus.Backends;
 using Pytheus.Labels;
+using Pytheus.Metrics.Quantiles;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -28,9 +29,10 @@ public sealed class MetricFamily : ICollector
 
     internal MetricFamily(
         string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
-        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit)
+        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null,
+        QuantileSettings? quantiles = null)
     {
-        Definition = new MetricDefinition(name, help, type, labels.Names, upperBounds, gaugeMode);
+        Definition = new MetricDefinition(name, help, type, labels.Names, upperBounds, gaugeMode, nativeHistogram, quantiles);
         Labels = labels;
         Backend = backend;
         SeriesLimit = seriesLimit;
@@ -58,6 +60,9 @@ public sealed class MetricFamily : ICollector
 
     /// <summary>For a histogram, the bucket upper bounds ending with <c>+Inf</c>; otherwise empty.</summary>
     public IReadOnlyList<double> UpperBounds => Definition.UpperBounds;
+
+    /// <summary>For a histogram with native buckets, their options; otherwise null (see <see cref="MetricDefinition.NativeHistogram"/>).</summary>
+    public NativeHistogramOptions? NativeHistogram => Definition.NativeHistogram;
 
     /// <summary>What each stored number of a series means, in order (the layout of <see cref="SeriesSnapshot.Values"/>).</summary>
     public IReadOnlyList<ValueKind> ValueLayout => Definition.ValueLayout;
@@ -92,6 +97,19 @@ public sealed class MetricFamily : ICollector
 
     internal int SumIndex => Definition.SumIndex;
 
+    /// <summary>The slot of a native histogram's zero bucket count (right after the sum).</summary>
+    internal int NativeZeroIndex => Definition.NativeZeroIndex;
+
+    /// <summary>A summary's quantile objectives and window; null for other types and summaries without objectives.</summary>
+    internal QuantileSettings? Quantiles => Definition.Quantiles;
+
+    /// <summary>The clock that places a summary's observations in time windows (tests drive it).</summary>
+    internal TimeProvider Clock
+    {
+        get => Definition.Clock;
+        set => Definition.Clock = value;
+    }
+
     /// <summary>Number of series this process has created.</summary>
     public int SeriesCount => _children.Count;
 
@@ -109,7 +127,11 @@ public sealed class MetricFamily : ICollector
             : !Labels.Names.SequenceEqual(other.Labels.Names) ? $"labels [{string.Join(",", Labels.Names)}] vs [{string.Join(",", other.Labels.Names)}]"
             : !Labels.Defaults.SequenceEqual(other.Labels.Defaults) ? "default labels differ"
             : !UpperBounds.SequenceEqual(other.UpperBounds) ? $"buckets [{string.Join(",", UpperBounds)}] vs [{string.Join(",", other.UpperBounds)}]"
+            : !Definition.SameNative(other.Definition)
+                ? $"native buckets ({NativeHistogram?.ToString() ?? "none"}) vs ({other.NativeHistogram?.ToString() ?? "none"})"
             : GaugeMode != other.GaugeMode ? $"gauge mode {GaugeMode.ToConfigName()} vs {other.GaugeMode.ToConfigName()}"
+            : (Quantiles is null) != (other.Quantiles is null) || (Quantiles is not null && !Quantiles.SameAs(other.Quantiles))
+                ? $"quantile objectives [{string.Join(",", Quantiles?.Objectives ?? [])}] (max age {Quantiles?.MaxAge}, {Quantiles?.AgeBuckets} age buckets) vs [{string.Join(",", other.Quantiles?.Objectives ?? [])}] (max age {other.Quantiles?.MaxAge}, {other.Quantiles?.AgeBuckets} age buckets)"
             : string.Empty;
         return difference.Length == 0;
     }

@@ -10,8 +10,9 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
     private protected Metric(
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
-        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared)
-        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend, seriesLimit, gaugeMode)
+        string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
+        NativeHistogramOptions? nativeHistogram = null, Quantiles.QuantileSettings? quantiles = null)
+        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend, seriesLimit, gaugeMode, nativeHistogram, quantiles)
     {
     }
 

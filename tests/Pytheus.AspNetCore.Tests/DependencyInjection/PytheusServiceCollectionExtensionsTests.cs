@@ -117,6 +117,24 @@ public sealed class PytheusServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_configured_backend_that_fails_to_construct_fails_as_LoadBackend_does()
+    {
+        var name = typeof(ExplodingBackend).AssemblyQualifiedName!;
+        var fromCode = Should.Throw<InvalidBackendConfigException>(() => Backend.Create(typeof(ExplodingBackend)));
+
+        var fromConfiguration = await Should.ThrowAsync<InvalidBackendConfigException>(() => TestHost.StartAsync(
+            b =>
+            {
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pytheus:Backend"] = name });
+                b.Services.AddPytheus(o => o.SetAsCurrentBackend = false);
+            },
+            _ => { }));
+
+        fromConfiguration.Message.ShouldBe(fromCode.Message);
+        fromConfiguration.InnerException.ShouldBeOfType<InvalidOperationException>();
+    }
+
+    [Fact]
     public async Task The_hosted_service_flushes_and_disposes_the_backend_on_stop()
     {
         var backend = new FlushingBackend();

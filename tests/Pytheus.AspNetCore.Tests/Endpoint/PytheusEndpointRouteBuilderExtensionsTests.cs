@@ -98,6 +98,27 @@ public sealed class PytheusEndpointRouteBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task Protobuf_is_served_when_a_Prometheus_with_native_histograms_asks_for_it()
+    {
+        var registry = RegistryWithCounter();
+        new Histogram("wait_seconds", "Wait.", registry: registry, nativeHistogram: new NativeHistogramOptions { Schema = 0 }).Observe(3);
+        await using var host = await StartAsync(registry, app => app.MapPytheusMetrics());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept",
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.8,application/openmetrics-text;version=1.0.0;q=0.7,*/*;q=0.1");
+
+        using var response = await host.Client.SendAsync(request);
+
+        response.Content.Headers.ContentType!.ToString().ShouldBe(Pytheus.Exposition.ProtobufFormat.ContentType);
+        var families = Pytheus.Tests.Shared.PrometheusProtobufReader.Read(await response.Content.ReadAsByteArrayAsync());
+        families.Select(f => f.Name).ShouldBe(["jobs_total", "wait_seconds"]);
+        families[0].Metrics.Single().Counter.ShouldBe(3);
+        var native = families[1].Metrics.Single().Histogram!;
+        (native.Schema, native.Count, native.Sum).ShouldBe((0, 1UL, 3.0));
+        native.Side(negative: false).ShouldBe([(2, 1L)]);
+    }
+
+    [Fact]
     public async Task Head_answers_headers_without_a_body()
     {
         await using var host = await StartAsync(RegistryWithCounter(), app => app.MapPytheusMetrics());

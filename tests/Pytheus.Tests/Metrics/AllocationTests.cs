@@ -71,6 +71,43 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Summary_Observe_with_objectives_allocates_nothing_once_its_buckets_exist()
+    {
+        var summary = new Summary("q", "Q", ["k"], registry: _registry, objectives: [0.5, 0.9, 0.99]);
+        // A fixed time: a new window (every maxAge / ageBuckets) creates its buckets once, off the measured runs.
+        summary.Family.Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var child = summary.Labels(("k", "v"));
+
+        AllocatedBy(() =>
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                child.Observe(i * 0.001);
+                child.Observe(-i);
+            }
+        }).ShouldBe(0);
+        child.GetCount().ShouldBe(4 * Calls);
+    }
+
+    [Fact]
+    public void Native_histogram_Observe_allocates_nothing_once_its_buckets_exist()
+    {
+        var histogram = new Histogram("n", "N", ["k"], registry: _registry,
+            nativeHistogram: new NativeHistogramOptions { Schema = 5, MaxBucketCount = 0 }).Labels(("k", "v"));
+
+        // The first run creates the buckets (one store each); the measured second run only finds and adds to them.
+        AllocatedBy(() =>
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                histogram.Observe(i * 0.001);
+                histogram.Observe(-i * 0.5);
+                histogram.Observe(0);
+            }
+        }).ShouldBe(0);
+    }
+
+    [Fact]
     public void Time_and_TrackInProgress_scopes_allocate_nothing()
     {
         var histogram = new Histogram("h", "H", ["k"], registry: _registry).Labels(("k", "v"));
