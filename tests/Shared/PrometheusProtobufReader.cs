@@ -17,6 +17,7 @@ public static class PrometheusProtobufReader
         public double? Counter { get; set; }
         public double? Untyped { get; set; }
         public (ulong Count, double Sum)? Summary { get; set; }
+        public List<(double Quantile, double Value)> Quantiles { get; } = [];
         public DecodedHistogram? Histogram { get; set; }
     }
 
@@ -97,7 +98,7 @@ public static class PrometheusProtobufReader
                 case 1: metric.Labels.Add(ReadLabel(Nested(input))); break;
                 case 2: metric.Gauge = SingleDouble(Nested(input)); break;
                 case 3: metric.Counter = SingleDouble(Nested(input)); break;
-                case 4: metric.Summary = ReadSummary(Nested(input)); break;
+                case 4: metric.Summary = ReadSummary(Nested(input), metric.Quantiles); break;
                 case 5: metric.Untyped = SingleDouble(Nested(input)); break;
                 case 7: metric.Histogram = ReadHistogram(Nested(input)); break;
                 default: throw new InvalidDataException($"Metric field {field}");
@@ -132,7 +133,7 @@ public static class PrometheusProtobufReader
         return value;
     }
 
-    private static (ulong, double) ReadSummary(CodedInputStream input)
+    private static (ulong, double) ReadSummary(CodedInputStream input, List<(double, double)> quantiles)
     {
         ulong count = 0;
         var sum = 0.0;
@@ -142,10 +143,26 @@ public static class PrometheusProtobufReader
             {
                 case 1: count = input.ReadUInt64(); break;
                 case 2: sum = input.ReadDouble(); break;
+                case 3: quantiles.Add(ReadQuantile(Nested(input))); break;
                 default: throw new InvalidDataException($"Summary field {field}");
             }
         });
         return (count, sum);
+    }
+
+    private static (double, double) ReadQuantile(CodedInputStream input)
+    {
+        double quantile = double.NaN, value = double.NaN;
+        Fields(input, (field, wire) =>
+        {
+            switch (field)
+            {
+                case 1: quantile = input.ReadDouble(); break;
+                case 2: value = input.ReadDouble(); break;
+                default: throw new InvalidDataException($"Quantile field {field}");
+            }
+        });
+        return (quantile, value);
     }
 
     private static DecodedHistogram ReadHistogram(CodedInputStream input)

@@ -14,6 +14,7 @@ internal sealed class ProtobufSeries
 {
     private const int TagSize = 1;
     private const int DoubleSize = 8;
+    private const int QuantileSize = TagSize + DoubleSize + TagSize + DoubleSize;
 
     private readonly MetricDefinition _family;
     private readonly IReadOnlyList<string> _labelNames;
@@ -66,6 +67,15 @@ internal sealed class ProtobufSeries
                 output.WriteUInt64(Count(_values[1]));
                 output.WriteTag(2, WireFormat.WireType.Fixed64);
                 output.WriteDouble(_values[0]);
+                for (var i = 0; i < _family.Objectives.Count; i++)
+                {
+                    output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+                    output.WriteLength(QuantileSize);
+                    output.WriteTag(1, WireFormat.WireType.Fixed64);
+                    output.WriteDouble(_family.Objectives[i]);
+                    output.WriteTag(2, WireFormat.WireType.Fixed64);
+                    output.WriteDouble(_values[2 + i]);
+                }
                 break;
             default:
                 output.WriteTag(1, WireFormat.WireType.Fixed64);
@@ -107,7 +117,9 @@ internal sealed class ProtobufSeries
             case MetricType.Histogram:
                 return HistogramSize();
             case MetricType.Summary:
-                return TagSize + CodedOutputStream.ComputeUInt64Size(Count(_values[1])) + TagSize + DoubleSize;
+                // Quantile messages (quantile 1, value 2), one per objective, after the count and sum.
+                return TagSize + CodedOutputStream.ComputeUInt64Size(Count(_values[1])) + TagSize + DoubleSize
+                    + (_family.Objectives.Count * (TagSize + CodedOutputStream.ComputeLengthSize(QuantileSize) + QuantileSize));
             default:
                 return TagSize + DoubleSize;
         }

@@ -50,6 +50,22 @@ public class ProtobufFormatTests
     }
 
     [Fact]
+    public async Task Summary_quantiles_are_written_after_count_and_sum()
+    {
+        var summary = new Summary("rpc_seconds", "RPC.", registry: _registry, objectives: [0.5, 0.9]);
+        for (var i = 1; i <= 100; i++)
+        {
+            summary.Observe(i);
+        }
+
+        var metric = Read(await Scrape(_registry)).Single().Metrics.Single();
+
+        metric.Summary.ShouldBe((100UL, 5050.0));
+        metric.Quantiles.ShouldBe([(0.5, summary.GetQuantile(0.5)), (0.9, summary.GetQuantile(0.9))]);
+        metric.Quantiles[1].Value.ShouldBeInRange(89, 91);
+    }
+
+    [Fact]
     public async Task Native_buckets_are_written_as_spans_and_deltas_beside_the_zero_bucket()
     {
         var histogram = new Histogram("native_seconds", "Native.", ["route"], registry: _registry,
