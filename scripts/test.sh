@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need (redis-server, promtool), runs every test
+# The whole test suite, from a fresh clone: installs what the tests need (redis-server, redis-sentinel, promtool), runs every test
 # project, then the end-to-end proof when present. Exit code is non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || need+=(redis-sentinel)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if ((${#need[@]})); then
   echo "Installing ${need[*]} (Debian packages)…"

@@ -13,7 +13,7 @@ public sealed class RedisBackendOptions
     public static readonly IReadOnlyList<string> ConfigKeys =
     [
         "host", "port", "db", "password", "expire_key_time", "key_prefix", "connection_string", "flush_interval_ms",
-        "shutdown_timeout_ms", "scrape_timeout_ms", "liveness_grace_ms", "dead_writer_retention_ms",
+        "shutdown_timeout_ms", "scrape_timeout_ms", "liveness_grace_ms", "dead_writer_retention_ms", "service_name",
     ];
 
     /// <summary>Redis host when no <see cref="ConnectionString"/> is given. Config key <c>host</c>.</summary>
@@ -33,6 +33,14 @@ public sealed class RedisBackendOptions
     /// replaces <see cref="Host"/> and <see cref="Port"/>. Config key <c>connection_string</c>.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The Redis Sentinel service (the <c>sentinel monitor &lt;name&gt;</c> name) whose primary to use: the endpoints
+    /// (<see cref="Host"/>/<see cref="Port"/> or <see cref="ConnectionString"/>) are then the sentinels, and the backend
+    /// follows the primary through failovers. Same as <c>serviceName=…</c> in <see cref="ConnectionString"/>. Config key
+    /// <c>service_name</c>.
+    /// </summary>
+    public string? ServiceName { get; set; }
 
     /// <summary>An existing connection to use instead of opening one (it is not disposed with the backend).</summary>
     public IConnectionMultiplexer? Connection { get; set; }
@@ -111,6 +119,7 @@ public sealed class RedisBackendOptions
             Port = (int)InRange(config, "port", config.GetInt64("port", 6379), 1, 65535),
             Database = (int)InRange(config, "db", config.GetInt64("db", 0), 0, int.MaxValue),
             Password = config.GetString("password"),
+            ServiceName = config.GetString("service_name"),
             KeyPrefix = config.GetString("key_prefix") ?? "pytheus",
             ExpireKeyTime = TimeSpan.FromSeconds(InRange(config, "expire_key_time", config.GetInt64("expire_key_time", 3600), 1, int.MaxValue)),
             FlushInterval = TimeSpan.FromMilliseconds(InRange(config, "flush_interval_ms", config.GetInt64("flush_interval_ms", 1000), 0, int.MaxValue)),
@@ -165,6 +174,10 @@ public sealed class RedisBackendOptions
         if (Password is not null)
         {
             configuration.Password = Password;
+        }
+        if (ServiceName is not null)
+        {
+            configuration.ServiceName = ServiceName;
         }
         configuration.DefaultDatabase = Database;
         // Never fail the application because Redis is down: connect in the background and keep retrying.

@@ -51,7 +51,7 @@ public partial class RedisMultiProcessTests(RedisServer server, ITestOutputHelpe
     public async Task Sigterm_flushes_what_the_process_had_pending()
     {
         // A flush interval of an hour: only scrapes and the exit flush write to Redis.
-        using var worker = new Worker(Server.Port, Prefix, "term", 2, flushIntervalMs: 3_600_000);
+        using var worker = new Worker(Server.Port.ToString(CultureInfo.InvariantCulture), Prefix, "term", 2, flushIntervalMs: 3_600_000);
         worker.ReadLine().ShouldBe("ready", worker.Diagnostics);
         await Task.Delay(300);
         worker.Send("quiesce");
@@ -73,152 +73,11 @@ public partial class RedisMultiProcessTests(RedisServer server, ITestOutputHelpe
         RedisBackendTests.Value(text, "mp_requests_total{route=\"wterm\"}").ShouldBe(2 * ops.Sum());
     }
 
-    private async Task<List<WorkerResult>> RunWorkers(RedisServer redis, Func<List<Worker>, Task> during)
-    {
-        var workers = Enumerable.Range(0, Workers).Select(i => new Worker(redis.Port, Prefix, i.ToString(CultureInfo.InvariantCulture), ThreadsPerWorker)).ToList();
-        try
-        {
-            foreach (var worker in workers)
-            {
-                worker.ReadLine().ShouldBe("ready", worker.Diagnostics);
-            }
-            await during(workers);
-            workers.ForEach(w => w.Send("stop"));
-            return workers.Select(w => w.Finish()).ToList();
-        }
-        finally
-        {
-            workers.ForEach(w => w.Dispose());
-        }
-    }
+    private Task<List<WorkerResult>> RunWorkers(RedisServer redis, Func<List<Worker>, Task> during) =>
+        WorkerRuns.RunAsync(redis.Port.ToString(CultureInfo.InvariantCulture), Prefix, Workers, ThreadsPerWorker, during);
 
-    private void AssertTotals(RedisServer redis, List<WorkerResult> results)
-    {
-        foreach (var result in results)
-        {
-            output.WriteLine(result.Line);
-            result.Errors.ShouldBe(0, result.Line);
-            result.BadScrapes.ShouldBe(0, result.Line);
-            result.Scrapes.ShouldBeGreaterThan(0, result.Line);
-            result.Pending.ShouldBe(0, result.Line);
-        }
-        var reader = NewBackend(o => o.ConnectionString = redis.ConnectionString);
-        var registry = new CollectorRegistry();
-        using (Pytheus.Backends.Backend.BeginScope(reader))
-        {
-            new Counter("mp_requests_total", "Requests", ["route"], registry: registry);
-            new Histogram("mp_latency_seconds", "Latency", ["route"], buckets: [0.1, 1], registry: registry);
-            new Gauge("mp_inflight", "Summed gauge", registry: registry, mode: GaugeMode.Sum);
-            new Summary("mp_payload_bytes", "Payload", ["route"], registry: registry);
-        }
-        var text = Scrape(registry);
-        var threadOps = results.SelectMany(r => r.ThreadOps).ToList();
-        long total = threadOps.Sum();
-        long c0 = threadOps.Sum(n => (n + 2) / 3), c1 = threadOps.Sum(n => (n + 1) / 3), c2 = threadOps.Sum(n => n / 3);
-
-        total.ShouldBeGreaterThan(0);
-        RedisBackendTests.Value(text, "mp_requests_total{route=\"shared\"}").ShouldBe(total);
-        foreach (var result in results)
-        {
-            RedisBackendTests.Value(text, $"mp_requests_total{{route=\"w{result.Id}\"}}").ShouldBe(2 * result.ThreadOps.Sum());
-        }
-        RedisBackendTests.Value(text, "mp_latency_seconds_bucket{route=\"shared\",le=\"0.1\"}").ShouldBe(c0);
-        RedisBackendTests.Value(text, "mp_latency_seconds_bucket{route=\"shared\",le=\"1\"}").ShouldBe(c0 + c1);
-        RedisBackendTests.Value(text, "mp_latency_seconds_bucket{route=\"shared\",le=\"+Inf\"}").ShouldBe(total);
-        RedisBackendTests.Value(text, "mp_latency_seconds_count{route=\"shared\"}").ShouldBe(total);
-        RedisBackendTests.Value(text, "mp_latency_seconds_sum{route=\"shared\"}").ShouldBe(0.0625 * c0 + 0.5 * c1 + 4 * c2);
-        RedisBackendTests.Value(text, "mp_inflight").ShouldBe(total);
-        RedisBackendTests.Value(text, "mp_payload_bytes_count{route=\"shared\"}").ShouldBe(total);
-        RedisBackendTests.Value(text, "mp_payload_bytes_sum{route=\"shared\"}").ShouldBe(total);
-    }
-
-    private sealed record WorkerResult(string Id, long[] ThreadOps, long Errors, long Scrapes, long BadScrapes, double Pending, long Resends, string Line);
-
-    private sealed class Worker : IDisposable
-    {
-        private readonly Process _process;
-        private readonly BlockingCollection<string> _lines = [];
-        private readonly StringBuilder _errors = new();
-        private readonly string _id;
-
-        public Worker(int port, string prefix, string id, int threads, int flushIntervalMs = 50)
-        {
-            _id = id;
-            _process = WorkerBinary.Start(
-                [port.ToString(CultureInfo.InvariantCulture), prefix, id, threads.ToString(CultureInfo.InvariantCulture), flushIntervalMs.ToString(CultureInfo.InvariantCulture)],
-                _lines, _errors);
-        }
-
-        public string Diagnostics
-        {
-            get
-            {
-                lock (_errors)
-                {
-                    return $"worker {_id} stderr: {_errors}";
-                }
-            }
-        }
-
-        public void Send(string line)
-        {
-            _process.StandardInput.WriteLine(line);
-            _process.StandardInput.Flush();
-        }
-
-        public string ReadLine()
-        {
-            _lines.TryTake(out var line, TimeSpan.FromSeconds(60)).ShouldBeTrue("worker answered: " + Diagnostics);
-            return line!;
-        }
-
-        public long Mark()
-        {
-            Send("mark");
-            var line = ReadLine();
-            line.ShouldStartWith("mark ");
-            return long.Parse(line[5..], CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>Sends SIGTERM (a graceful stop: .NET raises ProcessExit) and waits for the exit.</summary>
-        public void Terminate()
-        {
-            using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                kill.WaitForExit();
-            }
-            _process.WaitForExit(30_000).ShouldBeTrue(Diagnostics);
-        }
-
-        public WorkerResult Finish()
-        {
-            var line = ReadLine();
-            line.ShouldStartWith("done ", customMessage: Diagnostics);
-            _process.WaitForExit(30_000).ShouldBeTrue();
-            var parts = line.Split(' ');
-            string Field(string name) => parts.Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
-            return new WorkerResult(
-                _id,
-                parts[1].Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-                long.Parse(Field("errors"), CultureInfo.InvariantCulture),
-                long.Parse(Field("scrapes"), CultureInfo.InvariantCulture),
-                long.Parse(Field("bad"), CultureInfo.InvariantCulture),
-                double.Parse(Field("pending"), CultureInfo.InvariantCulture),
-                long.Parse(Field("resends"), CultureInfo.InvariantCulture),
-                line);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-            _process.Dispose();
-            _lines.Dispose();
-        }
-    }
+    private void AssertTotals(RedisServer redis, List<WorkerResult> results) =>
+        WorkerRuns.AssertTotals(NewBackend(o => o.ConnectionString = redis.ConnectionString), results, output);
 }
 
 /// <summary>The multi-process tests have a server of their own and run beside the other Redis tests.</summary>

@@ -7,8 +7,8 @@ using Pytheus.Metrics;
 using Pytheus.Registry;
 
 // A worker process of the Redis backend's multi-process tests.
-// Arguments: <port> <key prefix> <worker id> <threads> [flush interval ms, default 50] (or "gauges …": see GaugeWorker;
-// "native …": see NativeWorker; "sketch …": see SketchWorker).
+// Arguments: <port or StackExchange.Redis configuration string> <key prefix> <worker id> <threads> [flush interval ms,
+// default 50] (or "gauges …": see GaugeWorker; "native …": see NativeWorker; "sketch …": see SketchWorker).
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
@@ -25,7 +25,8 @@ if (args.Length > 0 && args[0] == "sketch")
 {
     return SketchWorker.Run(args[1..]);
 }
-var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+// A bare port means one local server; anything else is a configuration string (a cluster's nodes, a sentinel's service).
+var server = int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? $"127.0.0.1:{port}" : args[0];
 var prefix = args[1];
 var id = args[2];
 var threads = int.Parse(args[3], CultureInfo.InvariantCulture);
@@ -33,7 +34,7 @@ var flushIntervalMs = args.Length > 4 ? int.Parse(args[4], CultureInfo.Invariant
 
 var backend = new RedisBackend(new RedisBackendOptions
 {
-    ConnectionString = $"127.0.0.1:{port},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
+    ConnectionString = $"{server},connectTimeout=1000,syncTimeout=2000,asyncTimeout=2000,connectRetry=1",
     KeyPrefix = prefix,
     FlushInterval = TimeSpan.FromMilliseconds(flushIntervalMs),
     ScrapeTimeout = TimeSpan.FromSeconds(2),
@@ -95,9 +96,12 @@ bool ScrapeOnce()
     {
         text = MetricsExposition.GenerateMetricsAsync(registry).GetAwaiter().GetResult();
     }
-    catch (Exception)
+    catch (Exception e)
     {
-        failed++;
+        if (failed++ == 0)
+        {
+            Console.Error.WriteLine("first failed scrape: " + e.Message);
+        }
         return false;
     }
     var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -153,5 +157,9 @@ for (var attempt = 0; attempt < 100 && scrapes == 0 && !ScrapeOnce(); attempt++)
 }
 backend.Dispose();
 var status = backend.Status;
+if (status.LastError is { } lastError)
+{
+    Console.Error.WriteLine("last flush error: " + lastError);
+}
 Console.WriteLine($"done {string.Join(',', ops)} errors={errors} scrapes={scrapes} failed={failed} bad={bad} pending={status.PendingSeries} resends={status.DataLossResends}");
 return 0;

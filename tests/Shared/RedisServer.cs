@@ -38,6 +38,9 @@ public sealed class RedisServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Whether the server process is running (not killed, not exited).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>The server's working directory (where it saves).</summary>
     public string DataDirectory => _directory;
 
@@ -114,10 +117,13 @@ public sealed class RedisServer : IDisposable
     }
 
     /// <summary>Sends one command with redis-cli-like simplicity and returns the raw reply line.</summary>
-    public string Command(params string[] parts)
+    public string Command(params string[] parts) => CommandAt(Port, parts);
+
+    /// <summary>Sends one command to whatever listens on <paramref name="port"/> (a server, a sentinel) and returns the raw reply.</summary>
+    public static string CommandAt(int port, params string[] parts)
     {
         using var client = new TcpClient();
-        client.Connect(IPAddress.Loopback, Port);
+        client.Connect(IPAddress.Loopback, port);
         using var stream = client.GetStream();
         var request = new StringBuilder().Append('*').Append(parts.Length).Append("\r\n");
         foreach (var part in parts)

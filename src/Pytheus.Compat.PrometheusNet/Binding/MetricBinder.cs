@@ -38,11 +38,15 @@ internal sealed class MetricBinder
     private readonly IReadOnlyList<string> _localPrefixes;
     private readonly ILogger _logger;
 
-    private readonly GaugeModeRules _gaugeModes;
+    private readonly MetricNameRules<Metrics.GaugeMode> _gaugeModes;
+    private readonly MetricNameRules<Metrics.NativeHistogramOptions?> _nativeHistograms;
 
-    public MetricBinder(PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, GaugeModeRules gaugeModes, ILogger logger)
+    public MetricBinder(
+        PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, MetricNameRules<Metrics.GaugeMode> gaugeModes,
+        MetricNameRules<Metrics.NativeHistogramOptions?> nativeHistograms, ILogger logger)
     {
         _gaugeModes = gaugeModes;
+        _nativeHistograms = nativeHistograms;
         Internals = internals;
         _backend = backend;
         _localPrefixes = localPrefixes;
@@ -161,12 +165,14 @@ internal sealed class MetricBinder
         var (objectives, maxAge, ageBuckets) = collector is Prometheus.Summary summary ? Internals.QuantilesOf(summary) : ([], default, default);
         // prometheus-net has no series limit, so a redirected metric has none either.
         const int Unlimited = int.MaxValue;
-        var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.ModeOf(collector.Name);
+        var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.For(collector.Name);
+        // Native buckets beside prometheus-net's own: its text (the classic buckets) stays as it was.
+        var native = collector is Prometheus.Histogram ? _nativeHistograms.For(collector.Name) : null;
         PyMetric Create(string[] labels, IBackend? over) => collector switch
         {
             Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
             Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, mode: gaugeMode),
-            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
+            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, nativeHistogram: native),
             Prometheus.Summary => objectives.Length == 0
                 ? new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited)
                 : new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited,

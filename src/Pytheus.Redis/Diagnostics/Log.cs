@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Redis went back in time for metric '{Metric}' (key {Key}): it holds sequence {Seen} of this writer, which it had confirmed up to {Confirmed} (restarted from an older snapshot?). The stale hash is replaced and every living process re-sends what it holds.")]
     public static partial void RolledBack(ILogger logger, string metric, string key, long seen, long confirmed);
+
+    [LoggerMessage(11, LogLevel.Warning, "Sentinel service '{Service}' has a new primary: {Old} → {New}; the backend now writes there (batches in flight are resent, never applied twice)")]
+    public static partial void SentinelSwitched(ILogger logger, string service, string old, string @new);
 }

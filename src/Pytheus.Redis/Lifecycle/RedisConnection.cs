@@ -5,11 +5,13 @@ namespace Pytheus.Backends.Redis;
 
 /// <summary>
 /// The backend's connection: made — and remade — in the background, so creating the backend never waits for Redis.
-/// Closed on disposal only if the backend opened it.
+/// Closed on disposal only if the backend opened it. With a Sentinel service name, the primary the sentinels name
+/// (<see cref="SentinelPrimary"/>).
 /// </summary>
 internal sealed class RedisConnection
 {
-    private readonly Task<IConnectionMultiplexer> _connection;
+    private readonly Task<IConnectionMultiplexer>? _connection;
+    private readonly SentinelPrimary? _sentinel;
     private readonly bool _owned;
     private readonly int _database;
 
@@ -20,6 +22,10 @@ internal sealed class RedisConnection
         {
             _connection = Task.FromResult(existing);
         }
+        else if (!string.IsNullOrEmpty(configuration.ServiceName))
+        {
+            _sentinel = new SentinelPrimary(configuration, logger);
+        }
         else
         {
             _owned = true;
@@ -27,16 +33,22 @@ internal sealed class RedisConnection
         }
     }
 
-    public bool IsConnected => _connection.IsCompletedSuccessfully && _connection.Result.IsConnected;
+    public bool IsConnected => _sentinel?.IsConnected ?? (_connection!.IsCompletedSuccessfully && _connection.Result.IsConnected);
 
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     public async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken) =>
-        (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase(_database);
+        (_sentinel is null
+            ? await _connection!.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : await _sentinel.GetAsync(cancellationToken).ConfigureAwait(false)).GetDatabase(_database);
 
     /// <summary>Closes the connection if the backend opened it; commands still waiting fail at once.</summary>
     public async Task CloseAsync()
     {
-        if (_owned && _connection.IsCompletedSuccessfully)
+        if (_sentinel is not null)
+        {
+            await _sentinel.CloseAsync().ConfigureAwait(false);
+        }
+        else if (_owned && _connection!.IsCompletedSuccessfully)
         {
             await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
             _connection.Result.Dispose();

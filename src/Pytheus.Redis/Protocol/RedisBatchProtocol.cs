@@ -14,6 +14,13 @@ internal sealed class RedisBatchProtocol
 {
     private const int MaxRounds = 4;
 
+    /// <summary>
+    /// Most fields one batch carries. A family with more changes goes in several batches, one after the other (each
+    /// waits for the previous one's confirmation, like any batch of the family), so that no script keeps Redis busy for
+    /// more than a few milliseconds: the apply script costs Redis about 1–2 µs per field.
+    /// </summary>
+    public const int ChunkFields = 2_000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RedisFamilies _families;
     private readonly RedisConnection _connection;
@@ -52,6 +59,26 @@ internal sealed class RedisBatchProtocol
 
     /// <summary>Whether some family has a batch Redis has not confirmed. Caller holds the gate.</summary>
     public bool HasUnacknowledged => _families.States.Any(f => f.Unacknowledged is not null);
+
+    /// <summary>Whether some family has batches planned after the one in flight (a big change in chunks). Caller holds the gate.</summary>
+    public bool HasPlannedChunks => _families.States.Any(f => f.PlannedChunks is { Count: > 0 });
+
+    /// <summary>
+    /// Plans the batches of every family whose changes need more than one (see <see cref="ChunkFields"/>) and says
+    /// whether any does — a scrape then flushes them all before reading, so that it shows this process's changes.
+    /// Caller holds the gate.
+    /// </summary>
+    public bool PlanChunks()
+    {
+        foreach (var family in _families.States)
+        {
+            if (family.Unacknowledged is null && family.PlannedChunks is not { Count: > 0 })
+            {
+                Plan(family);
+            }
+        }
+        return HasPlannedChunks;
+    }
 
     /// <summary>Whether some family must re-send its whole contribution. Caller holds the gate.</summary>
     public bool HasWholeResends => _families.States.Any(f => f.NeedsWholeResend);
@@ -129,7 +156,7 @@ internal sealed class RedisBatchProtocol
             RecordFailure(e);
             return e;
         }
-        for (var round = 0; round < MaxRounds; round++)
+        for (var round = 0; round < MaxRounds || HasPlannedChunks; round++)
         {
             var sent = Send(database);
             var checks = checkIdle && round == 0 ? SendIdleChecks(database, sent) : [];
@@ -146,7 +173,7 @@ internal sealed class RedisBatchProtocol
             {
                 return failure;
             }
-            if (!sent.Any(s => s.Batch.Attempts > 1) && !HasWholeResends)
+            if (!sent.Any(s => s.Batch.Attempts > 1) && !HasWholeResends && !HasPlannedChunks)
             {
                 return null;
             }
@@ -294,6 +321,8 @@ internal sealed class RedisBatchProtocol
             return;
         }
         family.NeedsWholeResend = true;
+        // Batches planned from the changes are void: the whole re-send carries every cell.
+        family.PlannedChunks = null;
         family.LostEpoch = family.KnownEpoch;
         family.KnownEpoch = null;
         family.ConfirmedSequence = 0;
@@ -312,6 +341,64 @@ internal sealed class RedisBatchProtocol
         Log.DefinitionConflict(_logger, family.Name, family.Definition.Text, string.Join("; ", others.Select(o => (string?)o)));
     }
 
+    /// <summary>
+    /// Splits the family's changes into batches of at most <see cref="ChunkFields"/> fields when they are more, keeping
+    /// each series' cells in one batch; leaves <see cref="RedisFamilyState.PlannedChunks"/> empty otherwise. The cells
+    /// are drained when their batch is built, so changes made meanwhile go with it.
+    /// </summary>
+    private static void Plan(RedisFamilyState family)
+    {
+        var whole = family.NeedsWholeResend;
+        var cells = family.Cells;
+        var count = 0;
+        foreach (var cell in cells)
+        {
+            if (whole ? !cell.IsRemoved : cell.HasChangeToSend)
+            {
+                count++;
+            }
+        }
+        if (count <= ChunkFields)
+        {
+            family.PlannedChunks = null;
+            return;
+        }
+        // Series in the order their first cell appears; a histogram's cells may interleave with other series' when
+        // several threads create series at once.
+        var bySeries = new Dictionary<string, List<RedisCell>>(StringComparer.Ordinal);
+        var order = new List<List<RedisCell>>();
+        foreach (var cell in cells)
+        {
+            if (whole ? cell.IsRemoved : !cell.HasChangeToSend)
+            {
+                continue;
+            }
+            if (!bySeries.TryGetValue(cell.LabelsText, out var series))
+            {
+                bySeries.Add(cell.LabelsText, series = []);
+                order.Add(series);
+            }
+            series.Add(cell);
+        }
+        var chunks = new Queue<RedisCell[]>();
+        var chunk = new List<RedisCell>(ChunkFields);
+        foreach (var series in order)
+        {
+            if (chunk.Count > 0 && chunk.Count + series.Count > ChunkFields)
+            {
+                chunks.Enqueue([.. chunk]);
+                chunk.Clear();
+            }
+            chunk.AddRange(series);
+        }
+        if (chunk.Count > 0)
+        {
+            chunks.Enqueue([.. chunk]);
+        }
+        family.PlannedChunks = chunks;
+        family.PlannedWhole = whole;
+    }
+
     /// <summary>The batch to send for a family: the unacknowledged one, else its changes (or whole contribution), else null.</summary>
     private RedisBatch? NextBatch(RedisFamilyState family)
     {
@@ -319,13 +406,21 @@ internal sealed class RedisBatchProtocol
         {
             return retry;
         }
+        if (family.PlannedChunks is not { Count: > 0 })
+        {
+            Plan(family);
+        }
+        // The first batch of a whole re-send says so (no epoch expected, the lost one replaced); the next batches of a
+        // whole re-send split in chunks expect the epoch the first one created, and carry whole contributions too.
         var whole = family.NeedsWholeResend;
+        var drainWhole = whole || family.PlannedChunks is { Count: > 0 } && family.PlannedWhole;
         var increments = new List<(RedisCell Cell, double Value)>();
         var sets = new List<(RedisCell Cell, double Value)>();
         List<(RedisCell Cell, ExemplarSample Sample)>? exemplars = null;
-        foreach (var cell in family.Cells)
+        ReadOnlySpan<RedisCell> candidates = family.PlannedChunks is { Count: > 0 } planned ? planned.Dequeue() : family.Cells;
+        foreach (var cell in candidates)
         {
-            if (cell.TryDrain(whole, out var isSet, out var value))
+            if (cell.TryDrain(drainWhole, out var isSet, out var value))
             {
                 (isSet ? sets : increments).Add((cell, value));
             }
@@ -338,7 +433,7 @@ internal sealed class RedisBatchProtocol
         if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0 && exemplars is null)
         {
             family.NeedsWholeResend = false;
-            return null;
+            return family.PlannedChunks is { Count: > 0 } ? NextBatch(family) : null;
         }
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];

@@ -92,7 +92,7 @@ internal static class RedisScripts
           return { -1, epoch or '', conflicts, last }
         end
         if replaces ~= '' and epoch == replaces then
-          call('DEL', data)
+          call('UNLINK', data)
           epoch = false
           last = 0
         end

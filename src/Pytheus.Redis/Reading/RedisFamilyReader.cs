@@ -36,6 +36,9 @@ internal sealed class RedisFamilyReader
         _slotIndex = _slotNames.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, StringComparer.Ordinal);
     }
 
+    /// <summary>The family's slot names, in layout order (the first is each series' first field).</summary>
+    public string[] SlotNames => _slotNames;
+
     /// <summary>
     /// Links the cells created since the last call to their series, so that scrapes refresh what their
     /// <see cref="RedisCell.Get"/> reports. Done here, at scrape time, rather than when a series is created: creation

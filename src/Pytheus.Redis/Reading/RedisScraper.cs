@@ -4,8 +4,10 @@ using StackExchange.Redis;
 namespace Pytheus.Backends.Redis;
 
 /// <summary>
-/// A scrape: this process's pending batches and one <c>HGETALL</c> (+ <c>EXPIRE</c>) per family go out pipelined — one
-/// round trip whatever the number of series — and the hashes come back as sorted series.
+/// A scrape: this process's pending batches and one read (+ <c>EXPIRE</c>) per family go out pipelined — one round trip
+/// whatever the number of families — and the hashes come back as sorted series. A family hash of more than
+/// <see cref="ChunkedHashRead.WholeReadLimit"/> fields takes more round trips: it is read in chunks
+/// (<see cref="ChunkedHashRead"/>), pipelined with the other families' reads.
 /// </summary>
 internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol protocol, RedisConnection connection, RedisBackendOptions options)
 {
@@ -27,10 +29,11 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
     private async Task<IReadOnlyList<IReadOnlyList<SeriesSnapshot>>> ReadAsync(IReadOnlyList<MetricDefinition> requested, CancellationToken token)
     {
         var database = await connection.GetDatabaseAsync(token).ConfigureAwait(false);
-        if (protocol.HasUnacknowledged)
+        if (protocol.HasUnacknowledged || protocol.PlanChunks())
         {
             // Batches left unconfirmed by an earlier failure go first, so that this scrape's flush carries the changes
-            // waiting behind them (read-your-writes). Failures show up in the pipeline below.
+            // waiting behind them (read-your-writes); so do changes too many for one batch, which go in several, one
+            // after the other. Failures show up in the pipeline below.
             await protocol.FlushAsync(checkIdle: false, token).ConfigureAwait(false);
         }
         var bindings = requested.Select(families.Bind).ToArray();
@@ -41,7 +44,7 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         for (var i = 0; i < bindings.Length; i++)
         {
             var key = bindings[i].State.DataKey;
-            reads[i] = database.HashGetAllAsync(key);
+            reads[i] = ChunkedHashRead.ReadAsync(database, key, bindings[i].Reader.SlotNames, token);
             _ = database.KeyExpireAsync(key, options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
         }
         try
@@ -64,7 +67,7 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
                 bindings[i].State.Remove(expired);
             }
         }
-        if (protocol.HasWholeResends)
+        if (protocol.HasWholeResends || protocol.HasPlannedChunks)
         {
             // Redis lost data this process holds: put it back now rather than at the next flush.
             await protocol.FlushAsync(checkIdle: false, token).ConfigureAwait(false);

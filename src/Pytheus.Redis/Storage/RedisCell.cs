@@ -56,6 +56,9 @@ internal sealed partial class RedisCell : IValueStore
     public int Holders { get; set; }
 
     /// <summary>Whether a change is waiting to be flushed or confirmed (a cheap, racy hint for the status).</summary>
+    /// <summary>Whether the next (non-whole) drain would send something: a change, a Set, or the series' first announcement.</summary>
+    public bool HasChangeToSend => !IsRemoved && (Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || !_announced);
+
     public bool HasPendingChange =>
         !IsRemoved && (Volatile.Read(ref _pendingBits) != 0 || Volatile.Read(ref _pendingIsSet) || _inFlight != Change.None);
 

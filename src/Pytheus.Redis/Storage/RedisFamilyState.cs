@@ -60,6 +60,16 @@ internal sealed class RedisFamilyState
     /// <summary>Redis lost the hash (or it was never confirmed): the next batch carries every cell's whole contribution.</summary>
     public bool NeedsWholeResend { get; set; }
 
+    /// <summary>
+    /// The cells the next batches of this family will carry, one array per batch, when its changes were too many for
+    /// one batch (see <c>RedisBatchProtocol.ChunkFields</c>); null or empty otherwise. A series' cells are always in one
+    /// array, so a batch never carries half of a series.
+    /// </summary>
+    public Queue<RedisCell[]>? PlannedChunks { get; set; }
+
+    /// <summary>Whether <see cref="PlannedChunks"/> carry whole contributions (a whole re-send split into batches).</summary>
+    public bool PlannedWhole { get; set; }
+
     /// <summary>Whether a conflicting definition of the same name was already logged and counted.</summary>
     public bool ConflictReported { get; set; }
 
