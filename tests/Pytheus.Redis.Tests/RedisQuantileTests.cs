@@ -149,6 +149,8 @@ public class RedisQuantileTests(RedisServer server) : RedisTestBase(server)
         foreach (var worker in workers)
         {
             (await Task.Run(() => worker.WaitForExit(120_000))).ShouldBeTrue("worker finished");
+            // Exited; this overload also waits until its last output lines have been read.
+            worker.WaitForExit();
             string failures;
             lock (errors)
             {

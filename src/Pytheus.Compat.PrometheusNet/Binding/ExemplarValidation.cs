@@ -84,27 +84,24 @@ internal sealed class ExemplarValidation
     /// (the current trace) — and returns it as a Pytheus exemplar when prometheus-net recorded it (it may skip it: minimum
     /// interval between exemplars), so that the bound series keeps it too.
     /// </summary>
-    public Pytheus.Metrics.Exemplar? Counter(Counter.Child child, Exemplar? exemplar, double increment)
-    {
-        exemplar ??= _default(child, increment);
-        if (exemplar is null || _length(exemplar) == 0)
-        {
-            return null;
-        }
-        _counter(child, exemplar, increment);
-        return Recorded(_counterStored(child, increment), exemplar);
-    }
+    public Pytheus.Metrics.Exemplar? Counter(Counter.Child child, Exemplar? exemplar, double increment) =>
+        Record(child, exemplar, increment, _counter, _counterStored);
 
     /// <summary>As prometheus-net's <c>Histogram.Child.ObserveInternal</c> does with an exemplar (see <see cref="Counter"/>).</summary>
-    public Pytheus.Metrics.Exemplar? Histogram(Histogram.Child child, Exemplar? exemplar, double value)
+    public Pytheus.Metrics.Exemplar? Histogram(Histogram.Child child, Exemplar? exemplar, double value) =>
+        Record(child, exemplar, value, _histogram, _histogramStored);
+
+    private Pytheus.Metrics.Exemplar? Record<TChild>(
+        TChild child, Exemplar? exemplar, double value, Action<TChild, Exemplar, double> record, Func<TChild, double, object?> stored)
+        where TChild : ChildBase
     {
         exemplar ??= _default(child, value);
         if (exemplar is null || _length(exemplar) == 0)
         {
             return null;
         }
-        _histogram(child, exemplar, value);
-        return Recorded(_histogramStored(child, value), exemplar);
+        record(child, exemplar, value);
+        return Recorded(stored(child, value), exemplar);
     }
 
     /// <summary>The exemplar's labels when prometheus-net stored this very instance (it owns it from now on).</summary>

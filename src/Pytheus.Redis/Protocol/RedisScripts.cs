@@ -53,6 +53,16 @@ internal static class RedisScripts
     public const string ApplyBatch = """
         local tonumber, format, call = tonumber, string.format, redis.call
         local data, defs = KEYS[1], KEYS[2]
+        -- Deletes the fields of one series whose slot starts with prefix (which ones exist only Redis knows).
+        local function delete_series_fields(prefix, labels)
+          local keys = call('HKEYS', data)
+          for k = 1, #keys do
+            local bar = string.find(keys[k], '|', 1, true)
+            if bar and string.sub(keys[k], 1, #prefix) == prefix and string.sub(keys[k], bar + 1) == labels then
+              call('HDEL', data, keys[k])
+            end
+          end
+        end
         local writer, seq, known, candidate = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
         local ttl = tonumber(ARGV[5])
         local increments = tonumber(ARGV[8])
@@ -102,25 +112,9 @@ internal static class RedisScripts
                 end
               end
             elseif string.sub(ARGV[r], 1, 1) == '~' then
-              local labels = string.sub(ARGV[r], 2)
-              local keys = call('HKEYS', data)
-              for k = 1, #keys do
-                if string.sub(keys[k], 1, 2) == 'q=' then
-                  local bar = string.find(keys[k], '|', 1, true)
-                  if bar and string.sub(keys[k], bar + 1) == labels then
-                    call('HDEL', data, keys[k])
-                  end
-                end
-              end
+              delete_series_fields('q=', string.sub(ARGV[r], 2))
             elseif string.sub(ARGV[r], 1, 5) == 'nh:*|' then
-              local labels = string.sub(ARGV[r], 5)
-              local keys = call('HKEYS', data)
-              for k = 1, #keys do
-                local bar = string.find(keys[k], '|', 1, true)
-                if string.sub(keys[k], 1, 3) == 'nh:' and bar and string.sub(keys[k], bar) == labels then
-                  call('HDEL', data, keys[k])
-                end
-              end
+              delete_series_fields('nh:', string.sub(ARGV[r], 6))
             else
               call('HDEL', data, ARGV[r])
             end
