@@ -48,6 +48,7 @@ public class HotPathBenchmarks
     private Prometheus.Histogram.Child _pnHistogram = null!;
     private Prometheus.Histogram.Child _pnWideHistogram = null!;
     private Prometheus.Summary.Child _pnSummary = null!;
+    private Prometheus.Summary.Child _pnQuantileSummary = null!;
 
     private Py.Counter _pyCounter = null!;
     private Py.Counter _pyLabelled = null!;
@@ -56,6 +57,7 @@ public class HotPathBenchmarks
     private Py.Histogram _pyHistogram = null!;
     private Py.Histogram _pyWideHistogram = null!;
     private Py.Summary _pySummary = null!;
+    private Py.Summary _pyQuantileSummary = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -74,6 +76,11 @@ public class HotPathBenchmarks
             LabelNames = ["l"], Buckets = WideBounds,
         }).WithLabels("a");
         _pnSummary = pn.CreateSummary("bench_summary", "s", "l").WithLabels("a");
+        _pnQuantileSummary = pn.CreateSummary("bench_quantile_summary", "s", new Prometheus.SummaryConfiguration
+        {
+            LabelNames = ["l"],
+            Objectives = [new(0.5, 0.05), new(0.9, 0.01), new(0.99, 0.005)],
+        }).WithLabels("a");
 
         var registry = new Pytheus.Registry.CollectorRegistry();
         var backend = new InProcessBackend();
@@ -86,6 +93,8 @@ public class HotPathBenchmarks
         _pyWideHistogram = new Py.Histogram("bench_wide_histogram", "h", ["l"], buckets: WideBounds, registry: registry, backend: backend)
             .WithLabelValues("a");
         _pySummary = new Py.Summary("bench_summary", "s", ["l"], registry: registry, backend: backend).WithLabelValues("a");
+        _pyQuantileSummary = new Py.Summary("bench_quantile_summary", "s", ["l"], registry: registry, backend: backend,
+            objectives: [0.5, 0.9, 0.99]).WithLabelValues("a");
     }
 
     [BenchmarkCategory("Counter.Inc unlabelled"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
@@ -190,6 +199,23 @@ public class HotPathBenchmarks
     public void Pytheus_SummaryObserve()
     {
         var h = _pySummary;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    /// <summary>Summaries with three quantile objectives: prometheus-net's CKMS streams vs Pytheus's log-bucket sketch.</summary>
+    [BenchmarkCategory("Summary.Observe 3 objectives"), Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public void PrometheusNet_QuantileSummaryObserve()
+    {
+        var h = _pnQuantileSummary;
+        var s = _samples;
+        for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
+    }
+
+    [BenchmarkCategory("Summary.Observe 3 objectives"), Benchmark(OperationsPerInvoke = Ops)]
+    public void Pytheus_QuantileSummaryObserve()
+    {
+        var h = _pyQuantileSummary;
         var s = _samples;
         for (var i = 0; i < Ops; i++) h.Observe(s[i & 1023]);
     }

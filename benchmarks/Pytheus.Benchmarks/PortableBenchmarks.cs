@@ -54,7 +54,7 @@ public class PortableBenchmarks
     public void SetupHarvest()
     {
         CreateMetrics();
-        var binder = new MetricBinder(new PrometheusNetInternals(), new InProcessBackend(), [], new GaugeModeRules([], Pytheus.Metrics.GaugeMode.LiveSum), NullLogger.Instance);
+        var binder = new MetricBinder(new PrometheusNetInternals(), new InProcessBackend(), [], new MetricNameRules<Pytheus.Metrics.GaugeMode>([], Pytheus.Metrics.GaugeMode.LiveSum), new MetricNameRules<Pytheus.Metrics.NativeHistogramOptions?>([], null), NullLogger.Instance);
         _harvester = new Harvester(binder, new RegistrySynchronizer(binder, new PyRegistry(), NullLogger.Instance), NullLogger.Instance);
         _harvester.HarvestAll([_registry!], long.MaxValue, wait: true);
     }

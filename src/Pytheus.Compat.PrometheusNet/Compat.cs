@@ -71,7 +71,7 @@ public static class Compat
 
     private static PatchHandle PatchWithDetours(PatchOptions options, IMethodDetourer detourer, ILogger logger, string reason)
     {
-        var bridge = BridgeFor(options, logger);
+        var bridge = BridgeFor(options, logger, seesObservations: true);
         var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
 
         // Detours are installed once per process and never removed: undo only deactivates them (see PatchState).
@@ -122,7 +122,7 @@ public static class Compat
         Bridge bridge;
         try
         {
-            bridge = BridgeFor(options, logger);
+            bridge = BridgeFor(options, logger, seesObservations: false);
         }
         catch
         {
@@ -141,14 +141,27 @@ public static class Compat
     }
 
     /// <summary>The bindings for this backend and registry: kept when patching again onto the same ones, so series continue where they were.</summary>
-    private static Bridge BridgeFor(PatchOptions options, ILogger logger)
+    /// <remarks>
+    /// Native histogram buckets need every observed value: the portable strategy only harvests prometheus-net's bucket
+    /// counts (<paramref name="seesObservations"/> false), so there redirected histograms keep their classic buckets only.
+    /// </remarks>
+    private static Bridge BridgeFor(PatchOptions options, ILogger logger, bool seesObservations)
     {
         var backend = options.Backend ?? PyBackend.Current;
         var registry = options.Registry ?? PyRegistry.Default;
         if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
         {
             var created = new PrometheusNetInternals();
-            var binder = new MetricBinder(created, backend, options.LocalMetricPrefixes.ToArray(), new GaugeModeRules(options.GaugeModes, options.DefaultGaugeMode), logger);
+            var asksNative = options.NativeHistograms is not null || options.NativeHistogramRules.Values.Any(v => v is not null);
+            if (asksNative && !seesObservations)
+            {
+                Log.NativeNeedsObservations(logger);
+            }
+            var native = seesObservations
+                ? new MetricNameRules<Metrics.NativeHistogramOptions?>(options.NativeHistogramRules, options.NativeHistograms)
+                : new MetricNameRules<Metrics.NativeHistogramOptions?>([], null);
+            var binder = new MetricBinder(
+                created, backend, options.LocalMetricPrefixes.ToArray(), new MetricNameRules<Metrics.GaugeMode>(options.GaugeModes, options.DefaultGaugeMode), native, logger);
             var synchronizer = new RegistrySynchronizer(binder, registry, logger);
             bridge = _bridge = new Bridge(backend, registry, created, binder, synchronizer, new Harvester(binder, synchronizer, logger));
         }

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "PatchClient() undone: prometheus-net runs on its own storage again")]
     public static partial void Unpatched(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "PatchClient(): native histogram buckets were asked for, but the portable strategy only sees prometheus-net's bucket counts, not the observed values; redirected histograms keep their classic buckets. The detour strategy gives them native buckets.")]
+    public static partial void NativeNeedsObservations(ILogger logger);
 }

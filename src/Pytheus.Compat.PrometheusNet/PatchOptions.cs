@@ -42,6 +42,23 @@ public sealed class PatchOptions
     /// </summary>
     public IDictionary<string, GaugeMode> GaugeModes { get; } = new Dictionary<string, GaugeMode>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Native (sparse, exponential) buckets for every redirected prometheus-net histogram that no entry of
+    /// <see cref="NativeHistogramRules"/> names: kept beside the histogram's own buckets, which the text formats still
+    /// show, and exposed in the Prometheus protobuf format — a legacy application gains native histograms with no code
+    /// change. Null (the default) means classic buckets only. Needs the detour strategy, which sees every observed value;
+    /// under the portable strategy it is ignored with a warning. See <c>docs/native-histograms.md</c>.
+    /// </summary>
+    public NativeHistogramOptions? NativeHistograms { get; set; }
+
+    /// <summary>
+    /// Native buckets by histogram name or pattern (<c>*</c> matches any run of characters), e.g.
+    /// <c>["http_request_duration_seconds"] = new NativeHistogramOptions { Schema = 4 }</c>; a null value keeps the
+    /// matching histograms classic. An exact name beats a pattern, a longer pattern a shorter one; unmatched histograms
+    /// get <see cref="NativeHistograms"/>.
+    /// </summary>
+    public IDictionary<string, NativeHistogramOptions?> NativeHistogramRules { get; } = new Dictionary<string, NativeHistogramOptions?>(StringComparer.Ordinal);
+
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

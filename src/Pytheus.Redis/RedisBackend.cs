@@ -140,6 +140,11 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         var binding = _families.Bind(descriptor.Definition);
         var labelValues = descriptor.LabelValues as string[] ?? [.. descriptor.LabelValues];
         var labelsText = binding.EncodeLabels(labelValues);
+        if (descriptor.Sketch is { } sketch)
+        {
+            return binding.State.HoldSketch(RedisKeySchema.SketchField(sketch, labelsText), labelsText, sketch.Window,
+                descriptor.Definition.Quantiles!.AgeBuckets, _flushLoop.IsImmediate ? _flushLoop : null);
+        }
         var slot = descriptor.NativeBucket is { } bucket ? RedisKeySchema.NativeSlot(bucket) : binding.SlotNames[descriptor.Index];
         return binding.State.Hold(RedisKeySchema.Field(slot, labelsText), labelsText, descriptor.Index, _flushLoop.IsImmediate ? _flushLoop : null);
     }
@@ -161,9 +166,13 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(definition);
         var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
-        foreach (var slot in binding.SlotNames)
+        foreach (var slot in binding.StoredSlotNames)
         {
             binding.State.Release(RedisKeySchema.Field(slot, labelsText));
+        }
+        if (definition.Quantiles is not null)
+        {
+            binding.State.ReleaseSketch(labelsText);
         }
         if (definition.NativeHistogram is not null)
         {
@@ -188,8 +197,16 @@ public sealed class RedisBackend : ICollectingBackend, ISeriesRemovingBackend, I
         }
         var binding = _families.Bind(definition);
         var labelsText = RedisLabelCodec.Encode(definition.LabelNames, labelValues);
-        var fields = binding.SlotNames.Select(slot => RedisKeySchema.Field(slot, labelsText));
+        var fields = binding.StoredSlotNames.SelectMany(slot =>
+        {
+            var field = RedisKeySchema.Field(slot, labelsText);
+            return new[] { field, RedisKeySchema.ExemplarFieldMarker + field };
+        });
         binding.State.Remove(definition.NativeHistogram is null ? fields : fields.Append(RedisKeySchema.NativeBucketsRemovalPrefix + labelsText));
+        if (definition.Quantiles is not null)
+        {
+            binding.State.RemoveSketch(labelsText);
+        }
         _flushLoop.RequestFlushIfImmediate();
     }
 

@@ -19,6 +19,8 @@ public static class FidelityScenarios
             [nameof(SuppressedNeverPublished)] = SuppressedNeverPublished,
             [nameof(BucketLabels)] = BucketLabels,
             [nameof(ExemplarChecks)] = ExemplarChecks,
+            [nameof(SummaryQuantiles)] = SummaryQuantiles,
+            [nameof(ExemplarsExposed)] = ExemplarsExposed,
         };
 
     /// <summary>RemoveLabelled, re-creation before the next scrape, Dispose, writes through removed children.</summary>
@@ -173,4 +175,78 @@ public static class FidelityScenarios
         await t.Export("text", registry);
         return t;
     }
+
+    /// <summary>
+    /// A summary with objectives exposes its quantile lines after sum and count (NaN while its window is empty). The
+    /// values are estimates — prometheus-net's within its epsilon in rank, Pytheus's within 1% in value — so each is
+    /// recorded as the exact quantile of the data when it is within 1% of it, and as itself otherwise.
+    /// </summary>
+    public static async Task<Transcript> SummaryQuantiles(CollectorRegistry registry)
+    {
+        var t = new Transcript();
+        var factory = Metrics.WithCustomRegistry(registry);
+        var sizes = factory.CreateSummary("fq_size_bytes", "Sizes.", new SummaryConfiguration
+        {
+            LabelNames = ["kind"],
+            Objectives = [new QuantileEpsilonPair(0.5, 0.001), new QuantileEpsilonPair(0.9, 0.001), new QuantileEpsilonPair(0.99, 0.001)],
+        });
+        factory.CreateSummary("fq_idle_seconds", "Idle.", new SummaryConfiguration { Objectives = [new QuantileEpsilonPair(0.5, 0.05)] });
+        // 1000..2999 in a fixed shuffled order; the exact quantile q is the value of rank ⌊q·(n−1)⌋.
+        var values = Enumerable.Range(1000, 2000).Select(i => (double)i).OrderBy(v => (v * 7919) % 2000).ToArray();
+        foreach (var value in values)
+        {
+            sizes.WithLabels("a").Observe(value);
+        }
+        Dictionary<string, double> exact = new() { ["0.5"] = 1999, ["0.9"] = 2799, ["0.99"] = 2979 };
+        await t.Export("text", registry, rewrite: text => SnapQuantiles(text, exact));
+        await t.Export("openmetrics", registry, ExpositionFormat.OpenMetricsText, text => SnapQuantiles(text, exact));
+        return t;
+    }
+
+    private static string SnapQuantiles(string text, Dictionary<string, double> exact) =>
+        System.Text.RegularExpressions.Regex.Replace(text, "(quantile=\"([^\"]+)\"\\} )(\\S+)", m =>
+        {
+            var value = double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+            return exact.TryGetValue(m.Groups[2].Value, out var q) && Math.Abs(value - q) <= 0.01 * q
+                ? m.Groups[1].Value + q.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : m.Value;
+        });
+
+    /// <summary>
+    /// The latest exemplar of a counter series and of each histogram bucket is exposed in OpenMetrics (never in the text
+    /// format). Each exemplar is recorded on a line of its own with its value, and its timestamp as "recent" when it is.
+    /// </summary>
+    public static async Task<Transcript> ExemplarsExposed(CollectorRegistry registry)
+    {
+        var t = new Transcript();
+        var factory = Metrics.WithCustomRegistry(registry);
+        var calls = factory.CreateCounter("fx_calls_total", "Calls.", "route");
+        calls.WithLabels("/a").Inc(2, Exemplar.From(Exemplar.Pair("trace_id", "abc")));
+        calls.WithLabels("/b").Inc(1);
+        var latency = factory.CreateHistogram("fx_latency_seconds", "Latency.", new HistogramConfiguration { Buckets = [0.1, 1] });
+        latency.Observe(0.05, Exemplar.From(Exemplar.Pair("trace_id", "fast"), Exemplar.Pair("span_id", "12")));
+        latency.Observe(0.5, Exemplar.From(Exemplar.Pair("trace_id", "slow")));
+        latency.Observe(0.07);
+        await t.Export("text", registry);
+        await t.Export("openmetrics", registry, ExpositionFormat.OpenMetricsText, SeparateExemplars);
+        return t;
+    }
+
+    private static string SeparateExemplars(string text) => string.Join('\n', text.Split('\n').SelectMany(line =>
+    {
+        var marker = line.IndexOf(" # {", StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return new[] { line };
+        }
+        var sample = line[..marker];
+        var exemplar = line[(marker + 3)..];
+        var close = exemplar.LastIndexOf('}');
+        var numbers = exemplar[(close + 2)..].Split(' ');
+        var value = double.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = double.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture);
+        var age = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - timestamp;
+        var when = age is >= 0 and < 600 ? "recent" : numbers[1];
+        return [sample, $"# exemplar of {sample[..sample.LastIndexOf(' ')]}: {exemplar[..(close + 1)]} {value} {when}"];
+    }));
 }

@@ -32,11 +32,13 @@ public sealed class Transcript
         }
     }
 
-    public async Task Export(string key, CollectorRegistry registry, ExpositionFormat format = ExpositionFormat.PrometheusText)
+    /// <summary>Records the registry's exposition, through <paramref name="rewrite"/> when given (to record estimates by what they estimate).</summary>
+    public async Task Export(string key, CollectorRegistry registry, ExpositionFormat format = ExpositionFormat.PrometheusText, Func<string, string>? rewrite = null)
     {
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream, format);
-        _entries.Add(new(key, Encoding.UTF8.GetString(stream.ToArray())));
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        _entries.Add(new(key, rewrite is null ? text : rewrite(text)));
     }
 
     /// <summary>One entry per block: <c>## key</c>, then its text.</summary>

@@ -164,6 +164,47 @@ public class FidelityTests(PatchedFixture fixture)
         Samples(t["text"]).ShouldContain("fe_calls_total 3");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_summary_with_objectives_exposes_its_quantiles_within_one_percent_of_the_exact_ones(bool patched)
+    {
+        var t = await RunAsync(patched, FidelityScenarios.SummaryQuantiles);
+
+        // SummaryQuantiles records an estimate within 1% of the exact quantile as the exact one.
+        // Pytheus writes large sums as Prometheus does (3.999e+06), prometheus-net as 3999000: same number.
+        double.Parse(Samples(t["text"]).Single(l => l.StartsWith("fq_size_bytes_sum", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe(3999000);
+        Samples(t["text"]).Where(l => !l.StartsWith("fq_size_bytes_sum", StringComparison.Ordinal)).ShouldBe(
+        [
+            "fq_size_bytes_count{kind=\"a\"} 2000",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.5\"} 1999",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.9\"} 2799",
+            "fq_size_bytes{kind=\"a\",quantile=\"0.99\"} 2979",
+            "fq_idle_seconds_sum 0",
+            "fq_idle_seconds_count 0",
+            "fq_idle_seconds{quantile=\"0.5\"} NaN",
+        ], ignoreOrder: true);
+        Headers(t["text"]).ShouldContain("# TYPE fq_size_bytes summary");
+        Samples(t["openmetrics"]).ShouldContain("fq_size_bytes{kind=\"a\",quantile=\"0.99\"} 2979");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_latest_exemplars_of_counters_and_buckets_are_exposed_in_OpenMetrics_only(bool patched)
+    {
+        var t = await RunAsync(patched, FidelityScenarios.ExemplarsExposed);
+
+        t["text"].ShouldNotContain("trace_id");
+        Lines(t["openmetrics"]).Where(l => l.StartsWith("# exemplar", StringComparison.Ordinal)).ShouldBe(
+        [
+            "# exemplar of fx_calls_total{route=\"/a\"}: {trace_id=\"abc\"} 2 recent",
+            "# exemplar of fx_latency_seconds_bucket{le=\"0.1\"}: {trace_id=\"fast\",span_id=\"12\"} 0.05 recent",
+            "# exemplar of fx_latency_seconds_bucket{le=\"1.0\"}: {trace_id=\"slow\"} 0.5 recent",
+        ], ignoreOrder: true);
+    }
+
     [Fact]
     public async Task Every_scenario_records_under_the_patch_what_plain_prometheus_net_records_in_a_process_that_never_patched()
     {

@@ -29,4 +29,25 @@ public class RedisAllocationTests(RedisServer server) : RedisTestBase(server)
         Calls();
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
     }
+
+    [Fact]
+    public void Native_histogram_Observe_on_the_redis_backend_allocates_nothing_once_its_buckets_exist()
+    {
+        var backend = NewBackend();
+        var histogram = On(backend, () => new Histogram("alloc_native_seconds", "a", registry: new CollectorRegistry(),
+            nativeHistogram: new NativeHistogramOptions { MaxBucketCount = 0 }));
+        void Calls()
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                histogram.Observe(i * 0.001);
+                histogram.Observe(-i);
+            }
+        }
+        Calls();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Calls();
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
 }

@@ -8,7 +8,7 @@ using Pytheus.Registry;
 
 // A worker process of the Redis backend's multi-process tests.
 // Arguments: <port or StackExchange.Redis configuration string> <key prefix> <worker id> <threads> [flush interval ms,
-// default 50] (or "gauges …": see GaugeWorker; "native …": see NativeWorker).
+// default 50] (or "gauges …": see GaugeWorker; "native …": see NativeWorker; "sketch …": see SketchWorker).
 // Each thread loops over the same operations until "stop" arrives on stdin; "mark" prints the operations done so far.
 // A scraper thread renders the registry every few milliseconds and checks that every scrape is well-formed.
 // On "stop" it disposes the backend (final flush) and prints:
@@ -20,6 +20,10 @@ if (args.Length > 0 && args[0] == "gauges")
 if (args.Length > 0 && args[0] == "native")
 {
     return NativeWorker.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "sketch")
+{
+    return SketchWorker.Run(args[1..]);
 }
 // A bare port means one local server; anything else is a configuration string (a cluster's nodes, a sentinel's service).
 var server = int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? $"127.0.0.1:{port}" : args[0];

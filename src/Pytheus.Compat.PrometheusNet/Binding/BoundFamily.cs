@@ -51,21 +51,19 @@ internal sealed class BoundFamily(Func<Backends.IBackend?, PyMetric> create)
     private void Remove(string key, string[] values)
     {
         _owners.Remove(key);
+        // Also without labels: a shared backend removes the stored series for every process.
+        _ = Metric switch
+        {
+            Metrics.Counter c => c.RemoveLabelValues(values),
+            Metrics.Gauge g => g.RemoveLabelValues(values),
+            Metrics.Histogram h => h.RemoveLabelValues(values),
+            Metrics.Summary s => s.RemoveLabelValues(values),
+            _ => false,
+        };
         if (values.Length == 0)
         {
             // A metric without labels is its own only series: a fresh one needs a fresh metric.
             Metric = create(null);
-        }
-        else
-        {
-            _ = Metric switch
-            {
-                Metrics.Counter c => c.RemoveLabelValues(values),
-                Metrics.Gauge g => g.RemoveLabelValues(values),
-                Metrics.Histogram h => h.RemoveLabelValues(values),
-                Metrics.Summary s => s.RemoveLabelValues(values),
-                _ => false,
-            };
         }
     }
 

@@ -69,7 +69,9 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
         metric with
         {
             Series = plan.Published(metric.Definition, series),
-            BucketLabels = metric.Definition.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Definition.UpperBounds, format) : null,
+            BucketLabels = metric.Definition.Type == Metrics.MetricType.Histogram ? PrometheusNetText.BucketLabels(metric.Definition.UpperBounds, format)
+                : metric.Definition.Objectives.Count > 0 ? PrometheusNetText.BucketLabels(metric.Definition.Objectives, format)
+                : null,
         };
 
     /// <summary>Reads families that are in no registry: one call per collecting backend, the rest from local stores.</summary>

@@ -38,11 +38,15 @@ internal sealed class MetricBinder
     private readonly IReadOnlyList<string> _localPrefixes;
     private readonly ILogger _logger;
 
-    private readonly GaugeModeRules _gaugeModes;
+    private readonly MetricNameRules<Metrics.GaugeMode> _gaugeModes;
+    private readonly MetricNameRules<Metrics.NativeHistogramOptions?> _nativeHistograms;
 
-    public MetricBinder(PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, GaugeModeRules gaugeModes, ILogger logger)
+    public MetricBinder(
+        PrometheusNetInternals internals, IBackend backend, IReadOnlyList<string> localPrefixes, MetricNameRules<Metrics.GaugeMode> gaugeModes,
+        MetricNameRules<Metrics.NativeHistogramOptions?> nativeHistograms, ILogger logger)
     {
         _gaugeModes = gaugeModes;
+        _nativeHistograms = nativeHistograms;
         Internals = internals;
         _backend = backend;
         _localPrefixes = localPrefixes;
@@ -158,15 +162,21 @@ internal sealed class MetricBinder
         var isLocal = _localPrefixes.Any(p => collector.Name.StartsWith(p, StringComparison.Ordinal));
         var backend = isLocal ? _localBackend : _backend;
         var buckets = collector is Prometheus.Histogram histogram ? Internals.BucketsOf(histogram) : null;
+        var (objectives, maxAge, ageBuckets) = collector is Prometheus.Summary summary ? Internals.QuantilesOf(summary) : ([], default, default);
         // prometheus-net has no series limit, so a redirected metric has none either.
         const int Unlimited = int.MaxValue;
-        var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.ModeOf(collector.Name);
+        var gaugeMode = isLocal ? Metrics.GaugeMode.LiveSum : _gaugeModes.For(collector.Name);
+        // Native buckets beside prometheus-net's own: its text (the classic buckets) stays as it was.
+        var native = collector is Prometheus.Histogram ? _nativeHistograms.For(collector.Name) : null;
         PyMetric Create(string[] labels, IBackend? over) => collector switch
         {
             Prometheus.Counter => new PyCounter(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
             Prometheus.Gauge => new PyGauge(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, mode: gaugeMode),
-            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
-            Prometheus.Summary => new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited),
+            Prometheus.Histogram => new PyHistogram(collector.Name, collector.Help, labels, buckets: buckets, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited, nativeHistogram: native),
+            Prometheus.Summary => objectives.Length == 0
+                ? new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited)
+                : new PySummary(collector.Name, collector.Help, labels, registry: PyRegistry.None, backend: over ?? backend, seriesLimit: Unlimited,
+                    objectives: objectives, maxAge: maxAge, ageBuckets: ageBuckets),
             _ => throw new NotSupportedException($"Unknown prometheus-net collector type {collector.GetType()}."),
         };
         var binding = new CollectorBinding(collector, Create, Internals.LabelNamesOf(collector), isLocal);

@@ -27,6 +27,9 @@ internal sealed class PrometheusNetInternals
     private readonly FieldInfo _familyCollectors;
     private readonly FieldInfo _familyLock;
     private readonly FieldInfo _histogramBuckets;
+    private readonly FieldInfo _summaryObjectives;
+    private readonly FieldInfo _summaryMaxAge;
+    private readonly FieldInfo _summaryAgeBuckets;
     private readonly FieldInfo _firstCollectLock;
     private readonly FieldInfo _hasPerformedFirstCollect;
     private readonly FieldInfo _beforeFirstCollectCallback;
@@ -55,6 +58,9 @@ internal sealed class PrometheusNetInternals
         _familyCollectors = Field(familyType, "_collectors");
         _familyLock = Field(familyType, "_lock");
         _histogramBuckets = Field(typeof(Histogram), "_buckets");
+        _summaryObjectives = Field(typeof(Summary), "_objectives");
+        _summaryMaxAge = Field(typeof(Summary), "_maxAge");
+        _summaryAgeBuckets = Field(typeof(Summary), "_ageBuckets");
         _firstCollectLock = Field(typeof(CollectorRegistry), "_firstCollectLock");
         _hasPerformedFirstCollect = Field(typeof(CollectorRegistry), "_hasPerformedFirstCollect");
         _beforeFirstCollectCallback = Field(typeof(CollectorRegistry), "_beforeFirstCollectCallback");
@@ -148,6 +154,12 @@ internal sealed class PrometheusNetInternals
     public bool IsPublished(ChildBase child) => (bool)_publish.GetValue(child)!;
 
     public double[] BucketsOf(Histogram histogram) => (double[])_histogramBuckets.GetValue(histogram)!;
+
+    /// <summary>A summary's quantile objectives (their epsilons are not used: see docs/patchclient.md), max age and age buckets.</summary>
+    public (double[] Objectives, TimeSpan MaxAge, int AgeBuckets) QuantilesOf(Summary summary) => (
+        ((IReadOnlyList<QuantileEpsilonPair>)_summaryObjectives.GetValue(summary)!).Select(o => o.Quantile).ToArray(),
+        (TimeSpan)_summaryMaxAge.GetValue(summary)!,
+        (int)_summaryAgeBuckets.GetValue(summary)!);
 
     /// <summary>
     /// Every family of a registry (one name each) with its collectors in prometheus-net's order — several when the name

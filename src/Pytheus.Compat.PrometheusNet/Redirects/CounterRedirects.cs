@@ -17,8 +17,9 @@ public static unsafe class CounterRedirects
     internal static nint OriginalGetValue;
 
     /// <summary>
-    /// Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. An exemplar is checked and kept
-    /// by prometheus-net as unpatched (so a reused or invalid one throws the same), but not exposed.
+    /// Replaces <c>Counter.Child.Inc(double, Exemplar)</c>, where every increment ends. An exemplar (given, or the default
+    /// provider's) is checked and recorded by prometheus-net as unpatched (so a reused or invalid one throws the same), and
+    /// what it recorded becomes the series' exemplar in the backend.
     /// </summary>
     public static void Inc(Counter.Child self, double increment, Exemplar? exemplar)
     {
@@ -31,14 +32,18 @@ public static unsafe class CounterRedirects
         {
             throw new ArgumentOutOfRangeException(nameof(increment), "Counter value cannot decrease.");
         }
-        if (exemplar is not null)
-        {
-            binder.Internals.Exemplars.Counter(self, exemplar, increment);
-        }
+        var recorded = binder.Internals.Exemplars.Counter(self, exemplar, increment);
         // prometheus-net accepts NaN and stores it; a NaN increment poisons a shared counter forever, so it is dropped.
         if (!double.IsNaN(increment))
         {
-            binder.Counter(self).Inc(increment);
+            if (recorded is null)
+            {
+                binder.Counter(self).Inc(increment);
+            }
+            else
+            {
+                binder.Counter(self).Inc(increment, recorded);
+            }
         }
         self.Publish();
     }

@@ -17,7 +17,8 @@ public static unsafe class HistogramRedirects
 
     /// <summary>
     /// Replaces the private <c>Histogram.Child.ObserveInternal(double, long, Exemplar)</c>, where every observation ends.
-    /// An exemplar is checked and kept by prometheus-net as unpatched, but not exposed.
+    /// An exemplar (given, or the default provider's) is checked and recorded by prometheus-net as unpatched, and what it
+    /// recorded becomes the bucket's exemplar in the backend.
     /// </summary>
     public static void ObserveInternal(Histogram.Child self, double val, long count, Exemplar? exemplar)
     {
@@ -29,20 +30,25 @@ public static unsafe class HistogramRedirects
         // prometheus-net ignores NaN observations; so do we.
         if (!double.IsNaN(val))
         {
-            if (exemplar is not null)
+            Pytheus.Metrics.Exemplar? recorded;
+            try
             {
-                try
-                {
-                    binder.Internals.Exemplars.Histogram(self, exemplar, val);
-                }
-                catch
-                {
-                    // prometheus-net counts the bucket before its exemplar check throws, and stops there (no sum, no publish).
-                    CountBucketOnly(binder.Histogram(self), val, count);
-                    throw;
-                }
+                recorded = binder.Internals.Exemplars.Histogram(self, exemplar, val);
             }
-            binder.Histogram(self).Observe(val, count);
+            catch
+            {
+                // prometheus-net counts the bucket before its exemplar check throws, and stops there (no sum, no publish).
+                CountBucketOnly(binder.Histogram(self), val, count);
+                throw;
+            }
+            if (recorded is null)
+            {
+                binder.Histogram(self).Observe(val, count);
+            }
+            else
+            {
+                binder.Histogram(self).Observe(val, count, recorded);
+            }
             self.Publish();
         }
     }

@@ -14,8 +14,9 @@ public static unsafe class SummaryRedirects
     internal static nint OriginalObserve;
 
     /// <summary>
-    /// Replaces the internal <c>Summary.Child.Observe(double, double)</c>, where every observation ends. Pytheus summaries
-    /// keep sum and count only: quantile objectives are not computed (they cannot be summed across processes).
+    /// Replaces the internal <c>Summary.Child.Observe(double, double)</c>, where every observation ends. The Pytheus
+    /// summary keeps sum, count and — for a summary with objectives — a mergeable quantile sketch, so the quantiles
+    /// exposed cover every process.
     /// </summary>
     public static void Observe(Summary.Child self, double val, double nowUnixtimeSeconds)
     {

@@ -416,6 +416,7 @@ internal sealed class RedisBatchProtocol
         var drainWhole = whole || family.PlannedChunks is { Count: > 0 } && family.PlannedWhole;
         var increments = new List<(RedisCell Cell, double Value)>();
         var sets = new List<(RedisCell Cell, double Value)>();
+        List<(RedisCell Cell, ExemplarSample Sample)>? exemplars = null;
         ReadOnlySpan<RedisCell> candidates = family.PlannedChunks is { Count: > 0 } planned ? planned.Dequeue() : family.Cells;
         foreach (var cell in candidates)
         {
@@ -423,9 +424,13 @@ internal sealed class RedisBatchProtocol
             {
                 (isSet ? sets : increments).Add((cell, value));
             }
+            if (cell.TakeExemplar() is { } exemplar)
+            {
+                (exemplars ??= []).Add((cell, exemplar));
+            }
         }
         var removals = family.TakeRemovals();
-        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0)
+        if (increments.Count == 0 && sets.Count == 0 && removals.Count == 0 && exemplars is null)
         {
             family.NeedsWholeResend = false;
             return family.PlannedChunks is { Count: > 0 } ? NextBatch(family) : null;
@@ -433,7 +438,8 @@ internal sealed class RedisBatchProtocol
         var sequence = ++family.LastSequence;
         var cells = new RedisCell[increments.Count + sets.Count];
         var pairs = RedisScripts.FixedArguments + removals.Count;
-        var args = new RedisValue[pairs + 2 * cells.Length];
+        var exemplarCount = exemplars?.Count ?? 0;
+        var args = new RedisValue[pairs + 2 * cells.Length + 2 * exemplarCount];
         args[0] = _writerField;
         args[1] = sequence;
         args[2] = whole ? string.Empty : family.KnownEpoch ?? string.Empty;
@@ -444,6 +450,7 @@ internal sealed class RedisBatchProtocol
         args[8] = removals.Count;
         args[9] = whole ? 0 : family.ConfirmedSequence;
         args[10] = whole ? family.LostEpoch ?? string.Empty : string.Empty;
+        args[11] = exemplarCount;
         for (var r = 0; r < removals.Count; r++)
         {
             args[RedisScripts.FixedArguments + r] = removals[r];
@@ -455,6 +462,12 @@ internal sealed class RedisBatchProtocol
             args[pairs + 2 * i] = cell.Field;
             args[pairs + 1 + 2 * i] = RedisNumber.Format(value);
             i++;
+        }
+        for (var e = 0; e < exemplarCount; e++)
+        {
+            var (cell, sample) = exemplars![e];
+            args[pairs + 2 * cells.Length + 2 * e] = cell.ExemplarField;
+            args[pairs + 2 * cells.Length + 2 * e + 1] = RedisExemplarCodec.Encode(sample);
         }
         family.NeedsWholeResend = false;
         family.LostEpoch = null;

@@ -16,7 +16,7 @@ internal static class RedisScripts
     public const int CandidateEpochArgument = 3;
 
     /// <summary>Number of ARGV entries before the removals.</summary>
-    public const int FixedArguments = 11;
+    public const int FixedArguments = 12;
 
     /// <summary>
     /// KEYS[1] = the family's hash, KEYS[2] = the metric's definitions hash.
@@ -25,10 +25,12 @@ internal static class RedisScripts
     /// hash if it has to be created (unique per attempt, so that a re-created hash never passes for a lost one), ARGV[5]
     /// = TTL in seconds, ARGV[6] = definition id, ARGV[7] = definition text, ARGV[8] = number of increments, ARGV[9] =
     /// number of removals R, ARGV[10] = the last sequence number Redis confirmed to this writer in the epoch of ARGV[3],
-    /// ARGV[11] = the epoch a whole re-send replaces ('' otherwise), ARGV[12..11+R] = fields to delete (series removed for
-    /// every process; <c>*</c> = every number field; <c>nh:*|&lt;labels&gt;</c> = every native histogram bucket field of
-    /// that series), then field/delta pairs for the increments followed by field/value pairs for absolute writes (gauge
-    /// Set). Removals are applied before the changes, which were made after them.
+    /// ARGV[11] = the epoch a whole re-send replaces ('' otherwise), ARGV[12] = number of exemplars E, ARGV[13..12+R] =
+    /// fields to delete (series removed for every process; <c>*</c> = every number field; <c>nh:*|&lt;labels&gt;</c> =
+    /// every native histogram bucket field of that series; <c>~&lt;labels&gt;</c> = every quantile sketch field of that
+    /// series), then field/delta pairs for the increments followed by field/value pairs for absolute writes (gauge Set),
+    /// then E exemplar field/text pairs, each written unless the field holds a later one (the text starts with its Unix
+    /// timestamp). Removals are applied before the changes, which were made after them.
     /// <para>
     /// If the hash is missing or has another epoch while the writer expects one, Redis lost what the writer had written;
     /// if it has the expected epoch but a sequence below what it confirmed to the writer, Redis went back in time
@@ -56,8 +58,9 @@ internal static class RedisScripts
         local increments = tonumber(ARGV[8])
         local removals = tonumber(ARGV[9])
         local confirmed, replaces = tonumber(ARGV[10]), ARGV[11]
-        local base = 11 + removals
-        local count = (#ARGV - base) / 2
+        local exemplars = tonumber(ARGV[12])
+        local base = 12 + removals
+        local count = (#ARGV - base) / 2 - exemplars
         local now = tonumber(call('TIME')[1])
         call('HSET', defs, ARGV[6], now .. ' ' .. ARGV[7])
         local conflicts = {}
@@ -90,12 +93,23 @@ internal static class RedisScripts
         local apply = seq > last
         local result = { apply and 1 or 0, epoch, conflicts }
         if apply then
-          for r = 12, base do
+          for r = 13, base do
             if ARGV[r] == '*' then
               local keys = call('HKEYS', data)
               for k = 1, #keys do
                 if string.sub(keys[k], 1, 1) ~= '@' then
                   call('HDEL', data, keys[k])
+                end
+              end
+            elseif string.sub(ARGV[r], 1, 1) == '~' then
+              local labels = string.sub(ARGV[r], 2)
+              local keys = call('HKEYS', data)
+              for k = 1, #keys do
+                if string.sub(keys[k], 1, 2) == 'q=' then
+                  local bar = string.find(keys[k], '|', 1, true)
+                  if bar and string.sub(keys[k], bar + 1) == labels then
+                    call('HDEL', data, keys[k])
+                  end
                 end
               end
             elseif string.sub(ARGV[r], 1, 5) == 'nh:*|' then
@@ -143,6 +157,14 @@ internal static class RedisScripts
           first = first + size
         end
         if apply then
+          -- Exemplars: the latest by timestamp wins, whichever process wrote it.
+          for e = 1, exemplars do
+            local field, text = ARGV[base + 2 * (count + e) - 1], ARGV[base + 2 * (count + e)]
+            local old = call('HGET', data, field)
+            if not old or (tonumber(string.match(old, '^(%S+)')) or 0) <= (tonumber(string.match(text, '^(%S+)')) or 0) then
+              call('HSET', data, field, text)
+            end
+          end
           call('HSET', data, writer, ARGV[2])
         end
         call('EXPIRE', data, ttl)

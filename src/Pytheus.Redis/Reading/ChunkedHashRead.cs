@@ -11,10 +11,10 @@ namespace Pytheus.Backends.Redis;
 /// step and, for every series whose <em>first</em> field (its first slot: the lowest bucket, or the value) the step
 /// returned, reads all of that series' fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come
 /// from one moment,
-/// and each series is read once per pass (every series has exactly one first field). Protocol fields (<c>@epoch</c>,
-/// <c>@w|…</c>) and a native histogram's sparse buckets (<c>nh:…</c>, not in the fixed layout: which exist varies by
-/// series) pass through as the step returns them — those buckets, unlike the fixed numbers, may come from another
-/// moment than the rest of their series.
+/// and each series is read once per pass (every series has exactly one first field). Every other field — the protocol's
+/// (<c>@epoch</c>, <c>@w|…</c>), a native histogram's sparse buckets (<c>nh:…</c>), a summary's sketch buckets
+/// (<c>q=…</c>), exemplars (<c>x…</c>): fields outside the fixed layout, which exist or not per series — passes through
+/// as the step returns it; those, unlike the fixed numbers, may come from another moment than the rest of their series.
 /// <para>
 /// What <c>HSCAN</c> promises, and so what a chunked read sees: every field present from the first step to the last is
 /// returned at least once (a series returned twice, when the hash grew and rehashed meanwhile, is read twice, the later
@@ -47,6 +47,10 @@ internal static class ChunkedHashRead
         local first = ARGV[4] .. '|'
         local n = #first
         local single = #ARGV == 4
+        local fixed = {}
+        for s = 5, #ARGV do
+          fixed[ARGV[s]] = true
+        end
         local fields = step[2]
         local names = {}
         local function fetch()
@@ -76,9 +80,12 @@ internal static class ChunkedHashRead
                 fetch()
               end
             end
-          elseif string.byte(field, 1) == 64 or string.sub(field, 1, 3) == 'nh:' then
-            out[#out + 1] = field
-            out[#out + 1] = fields[i + 1]
+          else
+            local bar = string.find(field, '|', 1, true)
+            if not (bar and fixed[string.sub(field, 1, bar - 1)]) then
+              out[#out + 1] = field
+              out[#out + 1] = fields[i + 1]
+            end
           end
         end
         fetch()

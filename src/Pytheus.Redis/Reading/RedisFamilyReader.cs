@@ -1,5 +1,6 @@
 using Pytheus.Labels;
 using Pytheus.Metrics;
+using Pytheus.Metrics.Quantiles;
 using StackExchange.Redis;
 
 namespace Pytheus.Backends.Redis;
@@ -19,6 +20,7 @@ internal sealed class RedisFamilyReader
     // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
     // Slot -1: a native histogram bucket, which one in Bucket.
     private readonly Dictionary<byte[], (Series Series, int Slot, NativeBucket Bucket)> _fields = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], SketchField> _sketchFields = new(ByteArrayComparer.Instance);
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly RedisFamilyState _state;
     private int _linked;
@@ -62,7 +64,7 @@ internal sealed class RedisFamilyReader
     {
         if (cell.Slot < 0)
         {
-            // A native bucket: scrapes read it into the series' bucket list; nothing reads its cell's Get.
+            // A native bucket or a summary's sketch count: scrapes read them whole from Redis; nothing reads their cells' Get.
             return;
         }
         if (!_series.TryGetValue(cell.LabelsText, out var series))
@@ -106,17 +108,22 @@ internal sealed class RedisFamilyReader
     /// <summary>
     /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
     /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing), and
-    /// <paramref name="writerSequence"/> the value of <paramref name="writerField"/> (0 when missing).
+    /// <paramref name="writerSequence"/> the value of <paramref name="writerField"/> (0 when missing). A summary's
+    /// quantiles are estimated from the sketch counts of every process in the windows that still count; the fields of
+    /// windows that no longer do are returned in <paramref name="expired"/>, for deletion.
     /// </summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries, RedisValue writerField, out string? epoch, out long writerSequence)
+    public SeriesSnapshot[] Read(HashEntry[] entries, RedisValue writerField, out string? epoch, out long writerSequence, out List<string>? expired)
     {
         lock (_gate)
         {
             epoch = null;
             writerSequence = 0;
+            expired = null;
             LinkCreated();
             var scrape = ++_scrape;
             var present = new List<Series>();
+            var quantiles = _family.Quantiles;
+            var currentWindow = quantiles?.WindowOf(_family.Clock.GetUtcNow()) ?? 0;
             foreach (var entry in entries)
             {
                 var name = (byte[]?)entry.Name ?? [];
@@ -130,6 +137,33 @@ internal sealed class RedisFamilyReader
                     {
                         writerSequence = RedisNumber.ParseSequence(entry.Value);
                     }
+                    continue;
+                }
+                if (quantiles is not null && name.Length > 1 && name[0] == (byte)'q' && name[1] == (byte)'=')
+                {
+                    if (!_sketchFields.TryGetValue(name, out var bucket))
+                    {
+                        if (LearnSketch(entry.Name) is not { } learned)
+                        {
+                            continue;
+                        }
+                        _sketchFields[name] = bucket = learned;
+                    }
+                    if (quantiles.Counts(bucket.Window, currentWindow))
+                    {
+                        bucket.Series.SketchCounts(scrape).TryGetValue(bucket.Id, out var sum);
+                        bucket.Series.SketchCounts(scrape)[bucket.Id] = sum + RedisNumber.Parse(entry.Value);
+                    }
+                    else if (bucket.Window <= currentWindow - quantiles.AgeBuckets)
+                    {
+                        (expired ??= []).Add((string)entry.Name!);
+                        _sketchFields.Remove(name);
+                    }
+                    continue;
+                }
+                if (name.Length > 0 && name[0] == (byte)RedisKeySchema.ExemplarFieldMarker)
+                {
+                    ReadExemplar(name, entry, scrape);
                     continue;
                 }
                 if (!_fields.TryGetValue(name, out var target))
@@ -179,7 +213,11 @@ internal sealed class RedisFamilyReader
                 {
                     series.Cells[slot]?.Observe(series.Values![slot]);
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native };
+                if (quantiles is not null)
+                {
+                    SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
+                }
+                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native, Exemplars = series.ExemplarsOf(scrape) };
             }
             return snapshots;
         }
@@ -210,7 +248,56 @@ internal sealed class RedisFamilyReader
             }
         }
         fields?.ForEach(field => _fields.Remove(field));
+        var sketchFields = _sketchFields.Where(f => f.Value.Series.Scrape != scrape && f.Value.Series.LocalCells == 0).Select(f => f.Key).ToList();
+        sketchFields.ForEach(field => _sketchFields.Remove(field));
     }
+
+    /// <summary>An exemplar field: the number's field behind an <c>x</c>. It belongs to the series and slot of that number.</summary>
+    private void ReadExemplar(byte[] name, HashEntry entry, int scrape)
+    {
+        var numberField = name[1..];
+        if (!_fields.TryGetValue(numberField, out var target))
+        {
+            target = Learn(((string?)entry.Name ?? string.Empty)[1..]);
+            if (target.Series is null)
+            {
+                return;
+            }
+            _fields[numberField] = target;
+        }
+        if (target.Slot < 0 || RedisExemplarCodec.Decode((string?)entry.Value ?? string.Empty) is not { } sample)
+        {
+            return;
+        }
+        target.Series.Exemplars(scrape, _slotNames.Length)[target.Slot] = sample;
+        target.Series.Cells[target.Slot]?.ObserveExemplar(sample);
+    }
+
+    /// <summary>Resolves a sketch field never seen before (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>); null when malformed.</summary>
+    private SketchField? LearnSketch(RedisValue field)
+    {
+        var text = (string?)field ?? string.Empty;
+        var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
+        var colon = text.IndexOf(':');
+        if (separator < 0 || colon < 0 || colon > separator
+            || !long.TryParse(text.AsSpan(2, colon - 2), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var window)
+            || !int.TryParse(text.AsSpan(colon + 1, separator - colon - 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+        var labelsText = text[(separator + 1)..];
+        if (!_series.TryGetValue(labelsText, out var series))
+        {
+            if (RedisLabelCodec.Decode(labelsText, _family.LabelNames) is not { } labels)
+            {
+                return null;
+            }
+            series = GetOrAddSeries(labelsText, labels);
+        }
+        return new SketchField(series, window, id);
+    }
+
+    private sealed record SketchField(Series Series, long Window, int Id);
 
     /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
     private (Series Series, int Slot, NativeBucket Bucket) Learn(RedisValue field)
@@ -293,5 +380,36 @@ internal sealed class RedisFamilyReader
 
         /// <summary>A native histogram's sparse buckets as read by the current scrape; null for other families.</summary>
         public List<NativeBucketCount>? Native { get; set; }
+
+        private ExemplarSample?[]? _exemplars;
+        private int _exemplarScrape;
+
+        /// <summary>The exemplars read in scrape <paramref name="scrape"/> (started empty by its first use).</summary>
+        public ExemplarSample?[] Exemplars(int scrape, int slots)
+        {
+            if (_exemplars is null || _exemplarScrape != scrape)
+            {
+                _exemplars = new ExemplarSample?[slots];
+                _exemplarScrape = scrape;
+            }
+            return _exemplars;
+        }
+
+        /// <summary>The exemplars of scrape <paramref name="scrape"/>, or null when it read none.</summary>
+        public ExemplarSample?[]? ExemplarsOf(int scrape) => _exemplarScrape == scrape ? _exemplars : null;
+
+        private Dictionary<int, double>? _sketchCounts;
+        private int _sketchScrape;
+
+        /// <summary>The sketch counts read in scrape <paramref name="scrape"/> (started empty by its first use).</summary>
+        public Dictionary<int, double> SketchCounts(int scrape)
+        {
+            if (_sketchCounts is null || _sketchScrape != scrape)
+            {
+                _sketchCounts = [];
+                _sketchScrape = scrape;
+            }
+            return _sketchCounts;
+        }
     }
 }

@@ -65,8 +65,13 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         for (var i = 0; i < bindings.Length; i++)
         {
             bindings[i].State.LastReadFields = reads[i].Result.Length;
-            result[i] = bindings[i].Reader.Read(reads[i].Result, protocol.WriterField, out var epoch, out var writerSequence);
+            result[i] = bindings[i].Reader.Read(reads[i].Result, protocol.WriterField, out var epoch, out var writerSequence, out var expired);
             protocol.CheckHash(bindings[i].State, epoch, writerSequence);
+            if (expired is not null)
+            {
+                // Sketch windows that no longer count, left by any process (a dead one's too): deleted with the next batch.
+                bindings[i].State.Remove(expired);
+            }
         }
         if (protocol.HasWholeResends || protocol.HasPlannedChunks)
         {

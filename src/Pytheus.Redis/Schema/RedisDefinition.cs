@@ -7,7 +7,8 @@ namespace Pytheus.Backends.Redis;
 
 /// <summary>
 /// What a metric's numbers mean — its type, its label names (sorted: label order does not change a series) and its
-/// bucket bounds, and for native buckets their zero threshold (bucket fields carry their own schema) — as text and as a short id. The id is part of the family's Redis key, so two processes that define
+/// bucket bounds, for native buckets their zero threshold (bucket fields carry their own schema), a summary's quantile
+/// objectives and window — as text and as a short id. The id is part of the family's Redis key, so two processes that define
 /// the same name differently (a counter and a gauge, other buckets, other labels) never add into one number. Help text
 /// and default label values do not change what a number means and are left out.
 /// </summary>
@@ -37,6 +38,13 @@ internal sealed class RedisDefinition
         if (family.NativeHistogram is { } native)
         {
             text.Append(",\"native\":{\"zero_threshold\":").Append(Quote(PrometheusFloat.Format(native.ZeroThreshold))).Append('}');
+        }
+        if (family.Quantiles is { } quantiles)
+        {
+            // The window length names the sketch's windows: processes must agree on it to add their counts.
+            text.Append(",\"objectives\":[").AppendJoin(',', quantiles.Objectives.Select(q => Quote(PrometheusFloat.Format(q))))
+                .Append("],\"max_age_ms\":").Append((long)quantiles.MaxAge.TotalMilliseconds)
+                .Append(",\"age_buckets\":").Append(quantiles.AgeBuckets);
         }
         var json = text.Append('}').ToString();
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0, 4).ToLowerInvariant();

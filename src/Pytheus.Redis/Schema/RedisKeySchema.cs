@@ -11,7 +11,9 @@ namespace Pytheus.Backends.Redis;
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:&lt;definition id&gt;</c> — HASH of one metric family as defined one way:
 /// one field per stored number of every series (<c>&lt;slot&gt;|&lt;labels&gt;</c>, e.g.
 /// <c>v|{"code":"200","method":"GET"}</c>, <c>le=0.5|{}</c>, <c>sum|{}</c>; a native histogram's zero bucket
-/// <c>nh:zero|{}</c> and sparse buckets <c>nh:&lt;p|n&gt;:&lt;schema&gt;:&lt;index&gt;|{}</c>, e.g. <c>nh:p:3:-12|{}</c>), plus the protocol's own fields, which start
+/// <c>nh:zero|{}</c> and sparse buckets <c>nh:&lt;p|n&gt;:&lt;schema&gt;:&lt;index&gt;|{}</c>, e.g. <c>nh:p:3:-12|{}</c>;
+/// a summary's quantile sketch counts <c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>; the latest exemplar of a
+/// counter or bucket is the number's field behind an <c>x</c>, e.g. <c>xv|{"code":"200"}</c>), plus the protocol's own fields, which start
 /// with <c>@</c>: <c>@epoch</c> (the incarnation of the hash) and <c>@w|&lt;writer&gt;</c> (the last batch sequence number
 /// each writer applied), so that the sequence lives exactly as long as the data it guards.</item>
 /// <item><c>&lt;prefix&gt;:{&lt;metric&gt;}:defs</c> — HASH, definition id → "&lt;unix time last written&gt; &lt;definition&gt;",
@@ -36,6 +38,18 @@ internal static class RedisKeySchema
     public const string NativeBucketsRemovalPrefix = "nh:*|";
     public const char SlotSeparator = '|';
 
+    /// <summary>Start of the fields holding a summary's sketch counts (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>).</summary>
+    public const string SketchSlotPrefix = "q=";
+
+    /// <summary>
+    /// Put before a number's field, names the field of its latest exemplar (<c>xv|{"code":"200"}</c>,
+    /// <c>xle=0.5|{}</c>), holding <c>&lt;unix seconds&gt; &lt;JSON: value and labels&gt;</c>.
+    /// </summary>
+    public const char ExemplarFieldMarker = 'x';
+
+    /// <summary>Start of a removal that stands for every sketch field of one series (followed by its label text).</summary>
+    public const string SketchRemovalMarker = "~";
+
     /// <summary>Fields of the protocol (not numbers) start with this; no slot name does.</summary>
     public const char ProtocolFieldMarker = '@';
 
@@ -50,6 +64,10 @@ internal static class RedisKeySchema
     public static string WriterField(string writerId) => "@w|" + writerId;
 
     public static string Field(string slot, string labelsText) => slot + SlotSeparator + labelsText;
+
+    /// <summary>The field of one count of a summary's quantile sketch.</summary>
+    public static string SketchField(SketchBucket bucket, string labelsText) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SketchSlotPrefix}{bucket.Window}:{bucket.Bucket}{SlotSeparator}{labelsText}");
 
     /// <summary>The slot of a native histogram bucket: <c>nh:p:3:-12</c> (positive side, schema 3, index -12).</summary>
     public static string NativeSlot(NativeBucket bucket) =>
@@ -87,6 +105,8 @@ internal static class RedisKeySchema
                 ValueKind.Bucket => "le=" + PrometheusFloat.Format(family.UpperBounds[i]),
                 ValueKind.Sum => SumSlot,
                 ValueKind.Count => CountSlot,
+                // Never stored: computed from the sketch fields when read.
+                ValueKind.Quantile => "quantile=" + PrometheusFloat.Format(family.Quantiles!.Objectives[i - 2]),
                 ValueKind.NativeZeroCount => NativeZeroSlot,
                 _ => ValueSlot,
             };

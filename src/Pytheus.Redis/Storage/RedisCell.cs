@@ -12,7 +12,7 @@ namespace Pytheus.Backends.Redis;
 /// last confirmed Set plus the deltas since). When Redis loses the data, that contribution is re-sent whole: a counter
 /// comes back as the sum of what the living processes added — a reset in Prometheus terms, never a double count.
 /// </remarks>
-internal sealed class RedisCell : IValueStore
+internal sealed partial class RedisCell : IValueStore
 {
     private readonly RedisFlushLoop? _wakeOnChange;
     private long _pendingBits;

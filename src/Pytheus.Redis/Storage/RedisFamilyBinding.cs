@@ -17,6 +17,7 @@ internal sealed class RedisFamilyBinding
         Family = family;
         State = state;
         SlotNames = RedisKeySchema.SlotNames(family);
+        StoredSlotNames = SlotNames.Where((_, i) => family.ValueLayout[i] != ValueKind.Quantile).ToArray();
         _labelOrder = RedisLabelCodec.SortedOrder(family.LabelNames);
         Reader = new RedisFamilyReader(family, SlotNames, state);
         state.AddReader(Reader);
@@ -29,6 +30,9 @@ internal sealed class RedisFamilyBinding
     public RedisFamilyReader Reader { get; }
 
     public string[] SlotNames { get; }
+
+    /// <summary>The slots that have a hash field (a summary's quantiles are computed, not stored).</summary>
+    public string[] StoredSlotNames { get; }
 
     /// <summary>
     /// The canonical label text of a series. The stores of one series are created one after the other with the same

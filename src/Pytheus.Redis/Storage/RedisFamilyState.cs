@@ -19,6 +19,7 @@ internal sealed class RedisFamilyState
     private RedisFamilyReader[] _readers = [];
     private List<string> _removals = [];
     private int _generation;
+    private readonly SortedDictionary<long, List<RedisCell>> _sketchWindows = [];
 
     public RedisFamilyState(string name, RedisDefinition definition, RedisKey dataKey, RedisKey definitionsKey)
     {
@@ -118,6 +119,92 @@ internal sealed class RedisFamilyState
         }
     }
 
+    /// <summary>
+    /// Returns the cell of one sketch count (see <see cref="Hold"/>). The first cell of a newer window retires the
+    /// windows that no longer count (<paramref name="ageBuckets"/> or more behind it): their cells are detached and their
+    /// fields deleted with the next batch, for every process — they are expired for all, since windows are absolute.
+    /// </summary>
+    public RedisCell HoldSketch(string field, string labelsText, long window, int ageBuckets, RedisFlushLoop? wake)
+    {
+        lock (_gate)
+        {
+            var known = _byField.ContainsKey(field);
+            var cell = Hold(field, labelsText, SketchSlot, wake);
+            if (known)
+            {
+                return cell;
+            }
+            if (!_sketchWindows.TryGetValue(window, out var cells))
+            {
+                _sketchWindows[window] = cells = [];
+                while (_sketchWindows.Count > 0 && _sketchWindows.First() is var (oldest, expired) && oldest <= window - ageBuckets)
+                {
+                    _sketchWindows.Remove(oldest);
+                    foreach (var old in expired)
+                    {
+                        RemoveField(old.Field);
+                    }
+                }
+            }
+            cells.Add(cell);
+            return cell;
+        }
+    }
+
+    /// <summary>The slot of sketch cells, which are outside the family's value layout (native histogram buckets use -1).</summary>
+    public const int SketchSlot = -2;
+
+    /// <summary>
+    /// Removes a series' sketch for every process: its local cells are detached and every process's sketch fields of
+    /// the series are deleted with the next batch (<see cref="RedisKeySchema.SketchRemovalMarker"/>).
+    /// </summary>
+    public void RemoveSketch(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cells in _sketchWindows.Values)
+            {
+                foreach (var cell in cells.Where(c => c.LabelsText == labelsText))
+                {
+                    if (_byField.Remove(cell.Field, out var held) && ReferenceEquals(held, cell))
+                    {
+                        Detach(cell);
+                    }
+                }
+                cells.RemoveAll(c => c.LabelsText == labelsText);
+            }
+            _removals.Add(RedisKeySchema.SketchRemovalMarker + labelsText);
+        }
+    }
+
+    /// <summary>This process no longer holds a series' sketch cells (see <see cref="Release"/>).</summary>
+    public void ReleaseSketch(string labelsText)
+    {
+        lock (_gate)
+        {
+            foreach (var cells in _sketchWindows.Values)
+            {
+                foreach (var cell in cells.Where(c => c.LabelsText == labelsText))
+                {
+                    Release(cell.Field);
+                }
+                cells.RemoveAll(c => c.LabelsText == labelsText);
+            }
+        }
+    }
+
+    /// <summary>Detaches the cell of <paramref name="field"/> (if this process has one) and queues the field's deletion. Caller holds the lock.</summary>
+    private bool RemoveField(string field)
+    {
+        var had = _byField.Remove(field, out var cell);
+        if (had)
+        {
+            Detach(cell!);
+        }
+        _removals.Add(field);
+        return had;
+    }
+
     /// <summary>One view less holds the cell of <paramref name="field"/>; unheld cells are freed by <see cref="FreeReleased"/>.</summary>
     public RedisCell? Release(string field)
     {
@@ -163,15 +250,10 @@ internal sealed class RedisFamilyState
         {
             foreach (var field in fields)
             {
-                if (_byField.Remove(field, out var cell))
-                {
-                    Detach(cell);
-                }
-                else if (field.StartsWith(RedisKeySchema.NativeBucketsRemovalPrefix, StringComparison.Ordinal))
+                if (!RemoveField(field) && field.StartsWith(RedisKeySchema.NativeBucketsRemovalPrefix, StringComparison.Ordinal))
                 {
                     DetachNativeBuckets(field[RedisKeySchema.NativeBucketsRemovalPrefix.Length..]);
                 }
-                _removals.Add(field);
             }
         }
     }
@@ -186,6 +268,7 @@ internal sealed class RedisFamilyState
                 Detach(cell);
             }
             _byField.Clear();
+            _sketchWindows.Clear();
             _removals.Add(RemoveAllMarker);
         }
     }

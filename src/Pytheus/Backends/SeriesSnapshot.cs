@@ -11,4 +11,10 @@ public sealed record SeriesSnapshot(IReadOnlyList<string> LabelValues, IReadOnly
     /// (<see cref="ValueKind.NativeZeroCount"/>).
     /// </summary>
     public IReadOnlyList<NativeBucketCount>? NativeBuckets { get; init; }
+
+    /// <summary>
+    /// The latest exemplar of each slot of <see cref="Values"/> (a counter's value, each histogram bucket), aligned with
+    /// it; null when the series has none.
+    /// </summary>
+    public IReadOnlyList<ExemplarSample?>? Exemplars { get; init; }
 }

@@ -23,4 +23,16 @@ public enum ValueKind
     /// says which). These are created as observations reach new buckets, not with the series.
     /// </summary>
     NativeBucket,
+
+    /// <summary>
+    /// A summary's estimate of one quantile objective, computed when collected from the sketch's counts (never stored:
+    /// no store is created for it; a collecting backend computes it from the merged <see cref="SketchBucket"/> counts).
+    /// </summary>
+    Quantile,
+
+    /// <summary>
+    /// One count of a summary's quantile sketch (see <see cref="Backends.SketchBucket"/>): not in the value layout — its
+    /// stores are created as observations reach new windows and buckets, described by <see cref="ValueDescriptor.Sketch"/>.
+    /// </summary>
+    SketchBucket,
 }

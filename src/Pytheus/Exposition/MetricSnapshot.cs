@@ -15,7 +15,8 @@ public sealed record MetricSnapshot(string Name, MetricDefinition Definition, IR
 {
     /// <summary>
     /// For a histogram, the <c>le</c> label values to write, one per upper bound, in place of the exposition format's
-    /// own rendering of <see cref="MetricDefinition.UpperBounds"/> (a bridge from another client keeps that client's text,
+    /// own rendering of <see cref="MetricDefinition.UpperBounds"/>; for a summary with objectives, its <c>quantile</c>
+    /// label values, one per objective (a bridge from another client keeps that client's text,
     /// so that series keep their identity). Null means the format's rendering.
     /// </summary>
     internal IReadOnlyList<string>? BucketLabels { get; init; }

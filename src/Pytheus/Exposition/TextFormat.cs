@@ -82,14 +82,17 @@ public static class TextFormat
     {
         var family = metric.Definition;
         var name = Encoding.UTF8.GetBytes(metric.Name);
-        var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format)) : null;
+        var bounds = family.Type == MetricType.Histogram ? RenderBounds(metric.BucketLabels ?? BoundLabels(family.UpperBounds, format))
+            : family.Quantiles is { } quantiles ? RenderBounds(metric.BucketLabels ?? BoundLabels(quantiles.Objectives, format))
+            : null;
         if (metric.Series is LocalSeries local)
         {
             Span<double> current = stackalloc double[local.Stride];
             for (; index < local.Count && writer.Length < stopAtLength; index++)
             {
                 local.ReadValues(index, current);
-                WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds);
+                WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds,
+                    new SeriesExemplars(format, local.Children[index], null));
             }
             return index;
         }
@@ -106,13 +109,13 @@ public static class TextFormat
             {
                 values[i] = one.Values[i];
             }
-            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds);
+            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds, new SeriesExemplars(format, null, one.Exemplars));
         }
         return index;
     }
 
     /// <summary>
-    /// The <c>le</c> values of <paramref name="bounds"/>: as Prometheus prints floats in the text format (<c>1</c>), and in
+    /// The <c>le</c> (or <c>quantile</c>) values of <paramref name="bounds"/>: as Prometheus prints floats in the text format (<c>1</c>), and in
     /// OpenMetrics as its canonical numbers, which must read as floats (<c>1.0</c>, <c>0.5</c>, <c>1e+06</c>, <c>+Inf</c>).
     /// </summary>
     internal static string[] BoundLabels(IReadOnlyList<double> bounds, ExpositionFormat format)
@@ -137,7 +140,8 @@ public static class TextFormat
     }
 
     private static void WriteSamples(
-        Utf8TextWriter writer, byte[] name, MetricDefinition family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds)
+        Utf8TextWriter writer, byte[] name, MetricDefinition family, ReadOnlySpan<byte> labels, ReadOnlySpan<double> values, byte[][]? bounds,
+        SeriesExemplars exemplars)
     {
         switch (family.Type)
         {
@@ -160,6 +164,7 @@ public static class TextFormat
                     writer.Write(bounds[i]);
                     writer.Write("\"} "u8);
                     writer.WriteDouble(cumulative);
+                    WriteExemplar(writer, exemplars.At(i));
                     writer.Write((byte)'\n');
                 }
                 WriteSample(writer, name, "_sum"u8, labels, values[family.SumIndex]);
@@ -168,6 +173,20 @@ public static class TextFormat
             case MetricType.Summary:
                 WriteSample(writer, name, "_sum"u8, labels, values[0]);
                 WriteSample(writer, name, "_count"u8, labels, values[1]);
+                // After sum and count, as prometheus-net writes them (the order inside a family carries no meaning).
+                for (var i = 0; bounds is not null && i < bounds.Length; i++)
+                {
+                    writer.Write(name);
+                    writer.Write(labels.Length > 0 ? labels : "{"u8);
+                    writer.Write(labels.Length > 0 ? ",quantile=\""u8 : "quantile=\""u8);
+                    writer.Write(bounds[i]);
+                    writer.Write("\"} "u8);
+                    writer.WriteDouble(values[2 + i]);
+                    writer.Write((byte)'\n');
+                }
+                break;
+            case MetricType.Counter:
+                WriteSample(writer, name, default, labels, values[0], exemplars.At(0));
                 break;
             default:
                 WriteSample(writer, name, default, labels, values[0]);
@@ -175,7 +194,43 @@ public static class TextFormat
         }
     }
 
-    private static void WriteSample(Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value)
+    /// <summary>Writes <c> # {labels} value timestamp</c> (OpenMetrics; nothing without an exemplar).</summary>
+    private static void WriteExemplar(Utf8TextWriter writer, Backends.ExemplarSample? sample)
+    {
+        if (sample is null)
+        {
+            return;
+        }
+        writer.Write(" # {"u8);
+        var labels = sample.Exemplar.Labels;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (i > 0)
+            {
+                writer.Write((byte)',');
+            }
+            writer.Write(labels[i].Key);
+            writer.Write("=\""u8);
+            writer.WriteEscaped(labels[i].Value, escapeQuote: true);
+            writer.Write((byte)'"');
+        }
+        writer.Write("} "u8);
+        writer.WriteDouble(sample.Value);
+        writer.Write((byte)' ');
+        // Seconds with milliseconds, never in exponent form (1796205605.123), as prometheus-net writes them.
+        writer.Write(sample.Timestamp.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Where a series' exemplars come from when written: its child (local) or its snapshot (collected); none outside OpenMetrics.</summary>
+    private readonly struct SeriesExemplars(ExpositionFormat format, Metric? child, IReadOnlyList<Backends.ExemplarSample?>? collected)
+    {
+        public Backends.ExemplarSample? At(int slot) => format != ExpositionFormat.OpenMetrics ? null
+            : child is not null ? child.ExemplarAt(slot)
+            : collected is not null && slot < collected.Count ? collected[slot] : null;
+    }
+
+    private static void WriteSample(
+        Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value, Backends.ExemplarSample? exemplar = null)
     {
         writer.Write(name);
         writer.Write(suffix);
@@ -186,6 +241,7 @@ public static class TextFormat
         }
         writer.Write((byte)' ');
         writer.WriteDouble(value);
+        WriteExemplar(writer, exemplar);
         writer.Write((byte)'\n');
     }
 

@@ -46,6 +46,21 @@ public sealed class Counter : Metric<Counter>
         value.Inc(amount);
     }
 
+    /// <summary>
+    /// Adds <paramref name="amount"/> and records <paramref name="exemplar"/> as the series' latest exemplar (exposed in
+    /// OpenMetrics; on a shared backend the latest of all processes).
+    /// </summary>
+    /// <exception cref="InvalidMetricValueException">The amount is negative or NaN; nothing is recorded.</exception>
+    /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
+    public void Inc(double amount, Exemplar exemplar)
+    {
+        ArgumentNullException.ThrowIfNull(exemplar);
+        Inc(amount);
+        (_value as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, amount, ExemplarTimestamp()));
+    }
+
+    internal override ExemplarSample? ExemplarAt(int slot) => (_value as IExemplarStore)?.Exemplar;
+
     /// <summary>The current value as this process sees it.</summary>
     public double Get() => (_value ?? throw Unobservable()).Get();
 

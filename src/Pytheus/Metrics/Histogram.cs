@@ -61,6 +61,34 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
         _native?.Observe(value, 1);
     }
 
+    /// <summary>
+    /// Records one observation and <paramref name="exemplar"/> as the latest exemplar of the bucket it falls in (exposed
+    /// in OpenMetrics; on a shared backend the latest of all processes).
+    /// </summary>
+    /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
+    public void Observe(double value, Exemplar exemplar)
+    {
+        ArgumentNullException.ThrowIfNull(exemplar);
+        Observe(value, 1, exemplar);
+    }
+
+    /// <summary>Records <paramref name="count"/> observations of <paramref name="value"/> with an exemplar for its bucket (bridges).</summary>
+    internal void Observe(double value, long count, Exemplar exemplar)
+    {
+        var buckets = _buckets ?? throw Unobservable();
+        if (count < 0)
+        {
+            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
+        }
+        var bucket = buckets[BucketIndex(value)];
+        bucket.Inc(count);
+        _sum!.Inc(value * count);
+        (bucket as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
+    }
+
+    internal override ExemplarSample? ExemplarAt(int slot) =>
+        _buckets is { } buckets && slot < buckets.Length ? (buckets[slot] as IExemplarStore)?.Exemplar : null;
+
     /// <summary>Records <paramref name="count"/> observations of the same <paramref name="value"/>.</summary>
     /// <exception cref="InvalidMetricValueException">The count is negative.</exception>
     public void Observe(double value, long count)

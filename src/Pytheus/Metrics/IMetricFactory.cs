@@ -38,8 +38,9 @@ public interface IMetricFactory
         IReadOnlyDictionary<string, string>? defaultLabels = null, IEnumerable<double>? buckets = null,
         int seriesLimit = MetricFamily.DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null);
 
-    /// <summary>Creates (or finds) a summary; see <see cref="Summary(string, string, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, CollectorRegistry?, IBackend?, int)"/>.</summary>
+    /// <summary>Creates (or finds) a summary; see <see cref="Summary(string, string, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, CollectorRegistry?, IBackend?, int, IEnumerable{double}?, TimeSpan?, int?)"/>.</summary>
     Summary CreateSummary(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, int seriesLimit = MetricFamily.DefaultSeriesLimit);
+        IReadOnlyDictionary<string, string>? defaultLabels = null, int seriesLimit = MetricFamily.DefaultSeriesLimit,
+        IEnumerable<double>? objectives = null, TimeSpan? maxAge = null, int? ageBuckets = null);
 }

@@ -70,10 +70,27 @@ internal sealed class LocalSeries : IReadOnlyList<SeriesSnapshot>
                 var native = (Children[index] as Histogram)?.ReadNativeBuckets();
                 var values = new double[Stride];
                 ReadValues(index, values);
-                snapshots[index] = new SeriesSnapshot(Children[index].ExpositionLabelValues, values) { NativeBuckets = native };
+                snapshots[index] = new SeriesSnapshot(Children[index].ExpositionLabelValues, values)
+                {
+                    NativeBuckets = native,
+                    Exemplars = ExemplarsOf(Children[index]),
+                };
             }
             return snapshots[index]!;
         }
+    }
+
+    private Backends.ExemplarSample?[]? ExemplarsOf(Metric child)
+    {
+        Backends.ExemplarSample?[]? exemplars = null;
+        for (var slot = 0; slot < Stride; slot++)
+        {
+            if (child.ExemplarAt(slot) is { } exemplar)
+            {
+                (exemplars ??= new Backends.ExemplarSample?[Stride])[slot] = exemplar;
+            }
+        }
+        return exemplars;
     }
 
     public IEnumerator<SeriesSnapshot> GetEnumerator()

@@ -15,7 +15,7 @@ public abstract class Metric
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
         string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
-        NativeHistogramOptions? nativeHistogram = null)
+        NativeHistogramOptions? nativeHistogram = null, Quantiles.QuantileSettings? quantiles = null)
     {
         if (!NameRules.IsValidMetricName(name))
         {
@@ -36,7 +36,7 @@ public abstract class Metric
         var bounds = type != MetricType.Histogram ? []
             : nativeHistogram is not null && buckets is null ? [double.PositiveInfinity]
             : Buckets.Normalize(name, buckets);
-        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit, nativeHistogram);
+        var candidate = new MetricFamily(name, description, type, schema, bounds, backend ?? Backend.Current, gaugeMode, seriesLimit, nativeHistogram, quantiles);
 
         var target = registry ?? CollectorRegistry.Default;
         Family = target.GetOrAdd(candidate);
@@ -123,6 +123,12 @@ public abstract class Metric
 
     /// <summary>Copies the series' values into <paramref name="values"/> (in the family's value layout).</summary>
     internal abstract void ReadValues(Span<double> values);
+
+    /// <summary>The latest exemplar of a slot of the series' value layout (counters and histogram buckets), or null.</summary>
+    internal virtual ExemplarSample? ExemplarAt(int slot) => null;
+
+    /// <summary>Now, as an exemplar's timestamp: Unix seconds.</summary>
+    private protected double ExemplarTimestamp() => Family.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     /// <summary>
     /// Binds this view to its series when its labels are complete, and returns the series' owner: this view, the child

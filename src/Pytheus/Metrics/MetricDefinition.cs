@@ -1,4 +1,5 @@
 using Pytheus.Backends;
+using Pytheus.Metrics.Quantiles;
 
 namespace Pytheus.Metrics;
 
@@ -18,8 +19,9 @@ public sealed class MetricDefinition
 
     internal MetricDefinition(
         string name, string help, MetricType type, string[] labelNames, double[] upperBounds, GaugeMode gaugeMode,
-        NativeHistogramOptions? nativeHistogram = null)
+        NativeHistogramOptions? nativeHistogram = null, QuantileSettings? quantiles = null)
     {
+        Quantiles = type == MetricType.Summary ? quantiles : null;
         Name = name;
         Help = help;
         Type = type;
@@ -33,6 +35,7 @@ public sealed class MetricDefinition
             MetricType.Histogram when NativeHistogram is not null =>
                 [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum, ValueKind.NativeZeroCount],
             MetricType.Histogram => [.. Enumerable.Repeat(ValueKind.Bucket, upperBounds.Length), ValueKind.Sum],
+            MetricType.Summary when Quantiles is { } q => [.. ValueLayoutSummary, .. Enumerable.Repeat(ValueKind.Quantile, q.Objectives.Count)],
             MetricType.Summary => ValueLayoutSummary,
             _ => ValueLayoutSingle,
         };
@@ -76,18 +79,31 @@ public sealed class MetricDefinition
     /// </summary>
     public GaugeMode GaugeMode { get; }
 
+    /// <summary>
+    /// For a summary with quantile objectives, the objectives (ascending) whose estimates follow sum and count in
+    /// <see cref="ValueLayout"/> (<see cref="ValueKind.Quantile"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<double> Objectives => Quantiles?.Objectives ?? [];
+
+    /// <summary>A summary's quantile objectives and sliding window; null for other types and summaries without objectives.</summary>
+    internal QuantileSettings? Quantiles { get; }
+
+    /// <summary>The clock that places a summary's observations in time windows (tests drive it).</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>The slot of the sum in <see cref="ValueLayout"/> (histograms and summaries).</summary>
     internal int SumIndex { get; }
 
     /// <summary>The slot of a native histogram's zero bucket count (right after the sum).</summary>
     internal int NativeZeroIndex => SumIndex + 1;
 
-    /// <summary>Whether <paramref name="other"/> defines the same numbers: same name, type, labels, bounds, gauge mode and native buckets (help aside).</summary>
+    /// <summary>Whether <paramref name="other"/> defines the same numbers: same name, type, labels, bounds, gauge mode, native buckets and quantile objectives and window (help aside).</summary>
     public bool IsSameAs(MetricDefinition other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return ReferenceEquals(this, other) || (Name == other.Name && Type == other.Type && GaugeMode == other.GaugeMode
-            && LabelNames.SequenceEqual(other.LabelNames) && UpperBounds.SequenceEqual(other.UpperBounds) && SameNative(other));
+            && LabelNames.SequenceEqual(other.LabelNames) && UpperBounds.SequenceEqual(other.UpperBounds) && SameNative(other)
+            && (Quantiles is null ? other.Quantiles is null : Quantiles.SameAs(other.Quantiles)));
     }
 
     /// <summary>Whether both have native buckets of the same options, or neither has.</summary>

@@ -55,6 +55,7 @@ public sealed class MetricFactory : IMetricFactory
     /// <inheritdoc />
     public Summary CreateSummary(
         string name, string description, IEnumerable<string>? requiredLabels = null,
-        IReadOnlyDictionary<string, string>? defaultLabels = null, int seriesLimit = MetricFamily.DefaultSeriesLimit) =>
-        new(name, description, requiredLabels, defaultLabels, Registry, Backend, seriesLimit);
+        IReadOnlyDictionary<string, string>? defaultLabels = null, int seriesLimit = MetricFamily.DefaultSeriesLimit,
+        IEnumerable<double>? objectives = null, TimeSpan? maxAge = null, int? ageBuckets = null) =>
+        new(name, description, requiredLabels, defaultLabels, Registry, Backend, seriesLimit, objectives, maxAge, ageBuckets);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Pytheus.Backends;
 using Pytheus.Labels;
+using Pytheus.Metrics.Quantiles;
 using Pytheus.Registry;
 
 namespace Pytheus.Metrics;
@@ -28,9 +29,10 @@ public sealed class MetricFamily : ICollector
 
     internal MetricFamily(
         string name, string help, MetricType type, LabelSchema labels, double[] upperBounds, IBackend backend,
-        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null)
+        GaugeMode gaugeMode = GaugeMode.Shared, int seriesLimit = DefaultSeriesLimit, NativeHistogramOptions? nativeHistogram = null,
+        QuantileSettings? quantiles = null)
     {
-        Definition = new MetricDefinition(name, help, type, labels.Names, upperBounds, gaugeMode, nativeHistogram);
+        Definition = new MetricDefinition(name, help, type, labels.Names, upperBounds, gaugeMode, nativeHistogram, quantiles);
         Labels = labels;
         Backend = backend;
         SeriesLimit = seriesLimit;
@@ -98,6 +100,16 @@ public sealed class MetricFamily : ICollector
     /// <summary>The slot of a native histogram's zero bucket count (right after the sum).</summary>
     internal int NativeZeroIndex => Definition.NativeZeroIndex;
 
+    /// <summary>A summary's quantile objectives and window; null for other types and summaries without objectives.</summary>
+    internal QuantileSettings? Quantiles => Definition.Quantiles;
+
+    /// <summary>The clock that places a summary's observations in time windows (tests drive it).</summary>
+    internal TimeProvider Clock
+    {
+        get => Definition.Clock;
+        set => Definition.Clock = value;
+    }
+
     /// <summary>Number of series this process has created.</summary>
     public int SeriesCount => _children.Count;
 
@@ -118,6 +130,8 @@ public sealed class MetricFamily : ICollector
             : !Definition.SameNative(other.Definition)
                 ? $"native buckets ({NativeHistogram?.ToString() ?? "none"}) vs ({other.NativeHistogram?.ToString() ?? "none"})"
             : GaugeMode != other.GaugeMode ? $"gauge mode {GaugeMode.ToConfigName()} vs {other.GaugeMode.ToConfigName()}"
+            : (Quantiles is null) != (other.Quantiles is null) || (Quantiles is not null && !Quantiles.SameAs(other.Quantiles))
+                ? $"quantile objectives [{string.Join(",", Quantiles?.Objectives ?? [])}] (max age {Quantiles?.MaxAge}, {Quantiles?.AgeBuckets} age buckets) vs [{string.Join(",", other.Quantiles?.Objectives ?? [])}] (max age {other.Quantiles?.MaxAge}, {other.Quantiles?.AgeBuckets} age buckets)"
             : string.Empty;
         return difference.Length == 0;
     }

@@ -11,8 +11,8 @@ public abstract class Metric<TSelf> : Metric where TSelf : Metric<TSelf>
         MetricType type, string name, string description, IEnumerable<string>? requiredLabels,
         IEnumerable<KeyValuePair<string, string>>? defaultLabels, IEnumerable<double>? buckets, CollectorRegistry? registry,
         string? reservedLabel, IBackend? backend, int seriesLimit, GaugeMode gaugeMode = GaugeMode.Shared,
-        NativeHistogramOptions? nativeHistogram = null)
-        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend, seriesLimit, gaugeMode, nativeHistogram)
+        NativeHistogramOptions? nativeHistogram = null, Quantiles.QuantileSettings? quantiles = null)
+        : base(type, name, description, requiredLabels, defaultLabels, buckets, registry, reservedLabel, backend, seriesLimit, gaugeMode, nativeHistogram, quantiles)
     {
     }
 

@@ -28,7 +28,7 @@ public sealed class HarvesterTests
 
     public HarvesterTests()
     {
-        _binder = new MetricBinder(new PrometheusNetInternals(), _backend, [], new GaugeModeRules([], Metrics.GaugeMode.LiveSum), NullLogger.Instance);
+        _binder = new MetricBinder(new PrometheusNetInternals(), _backend, [], new MetricNameRules<Metrics.GaugeMode>([], Metrics.GaugeMode.LiveSum), new MetricNameRules<Metrics.NativeHistogramOptions?>([], null), NullLogger.Instance);
         _synchronizer = new RegistrySynchronizer(_binder, _target, NullLogger.Instance);
         _harvester = new Harvester(_binder, _synchronizer, NullLogger.Instance);
     }

@@ -71,6 +71,25 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Summary_Observe_with_objectives_allocates_nothing_once_its_buckets_exist()
+    {
+        var summary = new Summary("q", "Q", ["k"], registry: _registry, objectives: [0.5, 0.9, 0.99]);
+        // A fixed time: a new window (every maxAge / ageBuckets) creates its buckets once, off the measured runs.
+        summary.Family.Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20_000));
+        var child = summary.Labels(("k", "v"));
+
+        AllocatedBy(() =>
+        {
+            for (var i = 0; i < Calls; i++)
+            {
+                child.Observe(i * 0.001);
+                child.Observe(-i);
+            }
+        }).ShouldBe(0);
+        child.GetCount().ShouldBe(4 * Calls);
+    }
+
+    [Fact]
     public void Native_histogram_Observe_allocates_nothing_once_its_buckets_exist()
     {
         var histogram = new Histogram("n", "N", ["k"], registry: _registry,

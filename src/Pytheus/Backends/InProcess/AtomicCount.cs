@@ -4,7 +4,7 @@ namespace Pytheus.Backends.InProcess;
 /// A whole count (a histogram bucket, a summary's count) kept as a 64-bit integer: one atomic add instead of a
 /// compare-and-swap loop on a double. The core only ever adds whole numbers to these slots.
 /// </summary>
-public sealed class AtomicCount : IValueStore
+public sealed class AtomicCount : IValueStore, IExemplarStore
 {
     private long _count;
 
@@ -19,4 +19,12 @@ public sealed class AtomicCount : IValueStore
 
     /// <inheritdoc />
     public double Get() => Volatile.Read(ref _count);
+
+    private ExemplarSample? _exemplar;
+
+    /// <inheritdoc />
+    public void RecordExemplar(ExemplarSample sample) => Volatile.Write(ref _exemplar, sample);
+
+    /// <inheritdoc />
+    public ExemplarSample? Exemplar => Volatile.Read(ref _exemplar);
 }

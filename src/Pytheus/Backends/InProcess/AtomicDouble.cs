@@ -1,7 +1,7 @@
 namespace Pytheus.Backends.InProcess;
 
 /// <summary>A double updated with compare-and-swap on its bits: exact under contention, no lock, no allocation.</summary>
-public sealed class AtomicDouble : IValueStore
+public sealed class AtomicDouble : IValueStore, IExemplarStore
 {
     private long _bits;
 
@@ -16,4 +16,12 @@ public sealed class AtomicDouble : IValueStore
 
     /// <inheritdoc />
     public double Get() => BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+
+    private ExemplarSample? _exemplar;
+
+    /// <inheritdoc />
+    public void RecordExemplar(ExemplarSample sample) => Volatile.Write(ref _exemplar, sample);
+
+    /// <inheritdoc />
+    public ExemplarSample? Exemplar => Volatile.Read(ref _exemplar);
 }

@@ -17,5 +17,6 @@ public sealed class InProcessBackend : IBackend
 
     /// <inheritdoc />
     public IValueStore CreateStore(ValueDescriptor descriptor) =>
-        descriptor.Kind is ValueKind.Bucket or ValueKind.Count or ValueKind.NativeZeroCount or ValueKind.NativeBucket ? new AtomicCount() : new AtomicDouble();
+        descriptor.Kind is ValueKind.Bucket or ValueKind.Count or ValueKind.NativeZeroCount or ValueKind.NativeBucket or ValueKind.SketchBucket
+            ? new AtomicCount() : new AtomicDouble();
 }

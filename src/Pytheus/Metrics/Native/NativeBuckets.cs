@@ -28,17 +28,24 @@ internal sealed class NativeBuckets
     /// (<paramref name="schema"/> when there are none), then lowers it further, one step at a time, while more than
     /// <paramref name="maxBuckets"/> buckets remain (0: no limit), down to -4.
     /// </summary>
-    public static NativeBuckets Merge(IEnumerable<NativeBucketCount> buckets, int schema, int maxBuckets)
+    public static NativeBuckets Merge(IReadOnlyList<NativeBucketCount> buckets, int schema, int maxBuckets)
     {
-        var nonEmpty = buckets.Where(b => b.Count != 0).ToList();
-        if (nonEmpty.Count > 0)
+        var lowest = int.MaxValue;
+        foreach (var (bucket, count) in buckets)
         {
-            schema = nonEmpty.Min(b => b.Bucket.Schema);
+            if (count != 0)
+            {
+                lowest = Math.Min(lowest, bucket.Schema);
+            }
+        }
+        if (lowest != int.MaxValue)
+        {
+            schema = lowest;
         }
         while (true)
         {
-            var positive = Sum(nonEmpty, schema, negative: false);
-            var negative = Sum(nonEmpty, schema, negative: true);
+            var positive = Sum(buckets, schema, negative: false);
+            var negative = Sum(buckets, schema, negative: true);
             if (maxBuckets == 0 || positive.Length + negative.Length <= maxBuckets || schema == NativeSchema.Min)
             {
                 return new NativeBuckets(schema, positive, negative);
@@ -47,17 +54,42 @@ internal sealed class NativeBuckets
         }
     }
 
-    private static KeyValuePair<int, double>[] Sum(List<NativeBucketCount> buckets, int schema, bool negative)
+    /// <summary>One side's non-empty buckets at <paramref name="schema"/>, summed per index, by increasing index.</summary>
+    private static KeyValuePair<int, double>[] Sum(IReadOnlyList<NativeBucketCount> buckets, int schema, bool negative)
     {
-        var sums = new SortedDictionary<int, double>();
-        foreach (var (bucket, count) in buckets)
+        var side = new KeyValuePair<int, double>[buckets.Count];
+        var count = 0;
+        foreach (var (bucket, value) in buckets)
         {
-            if (bucket.IsNegative == negative)
+            if (bucket.IsNegative == negative && value != 0)
             {
-                var index = NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema);
-                sums[index] = sums.GetValueOrDefault(index) + count;
+                side[count++] = new(NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema), value);
             }
         }
-        return [.. sums];
+        if (count == 0)
+        {
+            return [];
+        }
+        Array.Sort(side, 0, count, IndexOrder.Instance);
+        var merged = 0;
+        for (var i = 1; i < count; i++)
+        {
+            if (side[i].Key == side[merged].Key)
+            {
+                side[merged] = new(side[merged].Key, side[merged].Value + side[i].Value);
+            }
+            else
+            {
+                side[++merged] = side[i];
+            }
+        }
+        return side[..(merged + 1)];
+    }
+
+    private sealed class IndexOrder : IComparer<KeyValuePair<int, double>>
+    {
+        public static readonly IndexOrder Instance = new();
+
+        public int Compare(KeyValuePair<int, double> x, KeyValuePair<int, double> y) => x.Key.CompareTo(y.Key);
     }
 }

@@ -3,27 +3,30 @@ using Pytheus.Metrics;
 namespace Pytheus.Compat.PrometheusNet.Binding;
 
 /// <summary>
-/// Chooses the <see cref="GaugeMode"/> of a redirected prometheus-net gauge from <see cref="PatchOptions.GaugeModes"/>:
-/// an exact name beats a pattern, a longer pattern beats a shorter one; <c>*</c> matches any run of characters.
+/// Chooses a setting of a redirected prometheus-net metric by its name — the <see cref="GaugeMode"/> of a gauge
+/// (<see cref="PatchOptions.GaugeModes"/>), the native buckets of a histogram (<see cref="PatchOptions.NativeHistogramRules"/>):
+/// an exact name beats a pattern, a longer pattern beats a shorter one; <c>*</c> matches any run of characters; no
+/// match gives the default.
 /// </summary>
-internal sealed class GaugeModeRules
+/// <typeparam name="T">The setting.</typeparam>
+internal sealed class MetricNameRules<T>
 {
-    private readonly (string Pattern, GaugeMode Mode)[] _rules;
-    private readonly GaugeMode _default;
+    private readonly (string Pattern, T Setting)[] _rules;
+    private readonly T _default;
 
-    public GaugeModeRules(IEnumerable<KeyValuePair<string, GaugeMode>> rules, GaugeMode defaultMode)
+    public MetricNameRules(IEnumerable<KeyValuePair<string, T>> rules, T defaultSetting)
     {
         _rules = [.. rules.Select(r => (r.Key, r.Value)).OrderBy(r => r.Key.Contains('*', StringComparison.Ordinal)).ThenByDescending(r => r.Key.Length)];
-        _default = defaultMode;
+        _default = defaultSetting;
     }
 
-    public GaugeMode ModeOf(string metricName)
+    public T For(string metricName)
     {
-        foreach (var (pattern, mode) in _rules)
+        foreach (var (pattern, setting) in _rules)
         {
             if (Matches(pattern, metricName))
             {
-                return mode;
+                return setting;
             }
         }
         return _default;

@@ -3,9 +3,9 @@ using Pytheus.Metrics;
 
 namespace Pytheus.Compat.PrometheusNet.Tests.Binding;
 
-public class GaugeModeRulesTests
+public class MetricNameRulesTests
 {
-    private static readonly GaugeModeRules Rules = new(new Dictionary<string, GaugeMode>
+    private static readonly MetricNameRules<GaugeMode> Rules = new(new Dictionary<string, GaugeMode>
     {
         ["queue_depth"] = GaugeMode.Max,
         ["queue_*"] = GaugeMode.Sum,
@@ -20,7 +20,7 @@ public class GaugeModeRulesTests
     [InlineData("last_run_timestamp_seconds", GaugeMode.MostRecent)]
     [InlineData("jobs_in_progress", GaugeMode.LiveSum)]    // no rule: the default
     [InlineData("queue_", GaugeMode.Sum)]                  // '*' matches nothing too
-    public void The_most_specific_rule_chooses_the_mode(string name, GaugeMode expected) => Rules.ModeOf(name).ShouldBe(expected);
+    public void The_most_specific_rule_chooses_the_mode(string name, GaugeMode expected) => Rules.For(name).ShouldBe(expected);
 
     [Fact]
     public void The_default_is_livesum_as_documented() => new PatchOptions().DefaultGaugeMode.ShouldBe(GaugeMode.LiveSum);
