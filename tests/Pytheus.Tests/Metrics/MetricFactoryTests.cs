@@ -41,6 +41,20 @@ public sealed class MetricFactoryTests
     }
 
     [Fact]
+    public void A_summary_gets_objectives_as_the_constructor_gives_them()
+    {
+        var factory = new MetricFactory(_registry, _backend);
+        var summary = factory.CreateSummary("f_payload_bytes", "Payload.", objectives: [0.5, 0.99]);
+
+        for (var i = 1; i <= 100; i++)
+        {
+            summary.Observe(i);
+        }
+
+        MetricsExposition.GenerateMetrics(_registry).ShouldContain("f_payload_bytes{quantile=\"0.99\"}");
+    }
+
+    [Fact]
     public void Asking_twice_for_a_metric_shares_its_series()
     {
         var factory = new MetricFactory(_registry, _backend);
