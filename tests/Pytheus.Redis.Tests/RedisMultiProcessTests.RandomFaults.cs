@@ -33,7 +33,7 @@ public partial class RedisMultiProcessTests
         using var redis = RedisServer.Create(persistent: false);
         try
         {
-            var results = await RunWorkers(redis, during: async _ =>
+            var results = await RunWorkers(redis, during: async workers =>
             {
                 await Task.Delay(300);
                 var phase = Stopwatch.StartNew();
@@ -43,6 +43,17 @@ public partial class RedisMultiProcessTests
                     injected.Add(fault);
                     lossInjected |= await Task.Run(() => Inject(redis, fault, random));
                     await Task.Delay(random.Next(50, 250));
+                }
+                // Settle while every process lives (a process that exits before another one replaces a rolled-back hash
+                // loses its contribution: docs/redis-backend.md). Each flushes until Redis confirms, finding any loss or
+                // rollback the faults left; then once more, so that each also sees the hashes another one replaced.
+                for (var round = 0; round < 2; round++)
+                {
+                    foreach (var worker in workers)
+                    {
+                        worker.Send("flush");
+                        worker.ReadLine().ShouldBe("flushed", worker.Diagnostics);
+                    }
                 }
             });
             output.WriteLine("faults: " + string.Join(", ", injected));

@@ -137,6 +137,24 @@ while ((command = Console.ReadLine()) is not null && command != "stop")
     {
         Console.WriteLine("mark " + Enumerable.Range(0, threads).Sum(t => Volatile.Read(ref ops[t])));
     }
+    else if (command == "flush")
+    {
+        // Flushes until Redis confirms (bounded): the randomized fault run settles every process while all are alive.
+        var flushed = false;
+        for (var attempt = 0; attempt < 100 && !flushed; attempt++)
+        {
+            try
+            {
+                backend.FlushAsync().GetAwaiter().GetResult();
+                flushed = true;
+            }
+            catch (Exception)
+            {
+                Thread.Sleep(200);
+            }
+        }
+        Console.WriteLine(flushed ? "flushed" : "not flushed");
+    }
     else if (command == "quiesce")
     {
         // Stop writing but keep the backend undisposed: the test then sends SIGTERM, and only the backend's
