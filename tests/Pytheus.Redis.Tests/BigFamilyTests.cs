@@ -131,6 +131,41 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
         values.ShouldAllBe(v => v == "3");
     }
 
+    [Fact]
+    public async Task A_big_family_read_in_chunks_keeps_the_fields_outside_the_fixed_layout()
+    {
+        // A summary with objectives keeps its quantile sketch in fields of its own (q=…), which exist or not per series:
+        // 3,000 series with sketch buckets are far over the 10,000 fields read whole, so the scrape reads in chunks.
+        static Summary Write(Pytheus.Backends.IBackend backend, CollectorRegistry registry)
+        {
+            using (Pytheus.Backends.Backend.BeginScope(backend))
+            {
+                var summary = new Summary("big_payload_bytes", "Payload", ["id"], registry: registry, seriesLimit: 3_000, objectives: [0.5, 0.9]);
+                for (var i = 0; i < 3_000; i++)
+                {
+                    var child = summary.Labels(("id", i.ToString("D4", CultureInfo.InvariantCulture)));
+                    child.Observe(i % 7);
+                    child.Observe(100 + i);
+                    child.Observe(10_000 + i);
+                }
+                return summary;
+            }
+        }
+        var inProcess = new CollectorRegistry();
+        Write(new Pytheus.Backends.InProcess.InProcessBackend(), inProcess);
+        var redis = new CollectorRegistry();
+        var backend = NewBackend();
+        var written = Write(backend, redis);
+        await backend.FlushAsync();
+        int.Parse(Server.Command("HLEN", KeyOf(written)).TrimStart(':'), CultureInfo.InvariantCulture).ShouldBeGreaterThan(ChunkedHashRead.WholeReadLimit);
+
+        // A second process reads it (in chunks: it never read it before, and it is big), twice.
+        var reader = new CollectorRegistry();
+        On(NewBackend(), () => new Summary("big_payload_bytes", "Payload", ["id"], registry: reader, seriesLimit: 3_000, objectives: [0.5, 0.9]));
+        Scrape(reader).ShouldBe(Scrape(inProcess));
+        Scrape(reader).ShouldBe(Scrape(inProcess));
+    }
+
     /// <summary>Every series' <c>_count</c> equals its <c>+Inf</c> bucket, and no series has more observations than were made.</summary>
     private static void AssertWholeSeries(string text, int maxCount)
     {

@@ -5,13 +5,16 @@ namespace Pytheus.Backends.Redis;
 /// <summary>
 /// Reads a family hash: whole (one <c>HGETALL</c>) when it is small, in chunks when it is big, so that no single
 /// command keeps Redis busy for long (an <c>HGETALL</c> of 600,000 fields takes Redis hundreds of milliseconds, during
-/// which it serves nobody else). Redis decides, in the script, from <c>HLEN</c>: a hash that grew since the last scrape
-/// is never read whole by mistake. A chunk never splits a series: it is one script that takes the next <c>HSCAN</c>
+/// which it serves nobody else). Redis decides, in the script, from <c>HLEN</c>. (The scrape reads a hash it last saw
+/// with at most <see cref="WholeReadLimit"/> fields with a plain <c>HGETALL</c> instead, whose reply costs the scraping
+/// process less: so a hash that grows past the limit between two scrapes is read whole once more.) A chunk never splits a series: it is one script that takes the next <c>HSCAN</c>
 /// step and, for every series whose <em>first</em> field (its first slot: the lowest bucket, or the value) the step
 /// returned, reads all of that series' fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come
 /// from one moment,
-/// and each series is read once per pass (every series has exactly one first field). Protocol fields (<c>@epoch</c>,
-/// <c>@w|…</c>) pass through.
+/// and each series is read once per pass (every series has exactly one first field). Every other field — the protocol's
+/// (<c>@epoch</c>, <c>@w|…</c>), a native histogram's sparse buckets (<c>nh:…</c>), a summary's sketch buckets
+/// (<c>q=…</c>), exemplars (<c>x…</c>): fields outside the fixed layout, which exist or not per series — passes through
+/// as the step returns it; those, unlike the fixed numbers, may come from another moment than the rest of their series.
 /// <para>
 /// What <c>HSCAN</c> promises, and so what a chunked read sees: every field present from the first step to the last is
 /// returned at least once (a series returned twice, when the hash grew and rehashed meanwhile, is read twice, the later
@@ -44,6 +47,10 @@ internal static class ChunkedHashRead
         local first = ARGV[4] .. '|'
         local n = #first
         local single = #ARGV == 4
+        local fixed = {}
+        for s = 5, #ARGV do
+          fixed[ARGV[s]] = true
+        end
         local fields = step[2]
         local names = {}
         local function fetch()
@@ -73,9 +80,12 @@ internal static class ChunkedHashRead
                 fetch()
               end
             end
-          elseif string.byte(field, 1) == 64 then
-            out[#out + 1] = field
-            out[#out + 1] = fields[i + 1]
+          else
+            local bar = string.find(field, '|', 1, true)
+            if not (bar and fixed[string.sub(field, 1, bar - 1)]) then
+              out[#out + 1] = field
+              out[#out + 1] = fields[i + 1]
+            end
           end
         end
         fetch()
@@ -98,8 +108,10 @@ internal static class ChunkedHashRead
         }
         var entries = new List<HashEntry>();
         RedisValue cursor = 0;
+        var steps = 0;
         do
         {
+            steps++;
             cancellationToken.ThrowIfCancellationRequested();
             arguments[0] = cursor;
             var reply = (RedisResult[])(await database.ScriptEvaluateAsync(ReadChunk, [key], arguments).ConfigureAwait(false))!;
@@ -110,6 +122,33 @@ internal static class ChunkedHashRead
             }
         }
         while ((string?)cursor != "0");
-        return [.. entries];
+        return steps == 1 ? [.. entries] : Distinct(entries);
+    }
+
+    /// <summary>
+    /// Each field once, its last copy: <c>HSCAN</c> may return a field twice when the hash rehashed during the scan, and
+    /// a native bucket read twice would be counted twice.
+    /// </summary>
+    private static HashEntry[] Distinct(List<HashEntry> entries)
+    {
+        var last = new Dictionary<RedisValue, int>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            last[entries[i].Name] = i;
+        }
+        if (last.Count == entries.Count)
+        {
+            return [.. entries];
+        }
+        var distinct = new HashEntry[last.Count];
+        var next = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (last[entries[i].Name] == i)
+            {
+                distinct[next++] = entries[i];
+            }
+        }
+        return distinct;
     }
 }

@@ -43,8 +43,13 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         var reads = new Task<HashEntry[]>[bindings.Length];
         for (var i = 0; i < bindings.Length; i++)
         {
-            var key = bindings[i].State.DataKey;
-            reads[i] = ChunkedHashRead.ReadAsync(database, key, bindings[i].Reader.SlotNames, token);
+            var state = bindings[i].State;
+            var key = state.DataKey;
+            // A hash last seen small is read with HGETALL (its reply costs this process least); one never read, or last
+            // seen big, with the read script, which Redis answers whole or in chunks depending on its size now.
+            reads[i] = state.LastReadFields is >= 0 and <= ChunkedHashRead.WholeReadLimit
+                ? database.HashGetAllAsync(key)
+                : ChunkedHashRead.ReadAsync(database, key, bindings[i].Reader.SlotNames, token);
             _ = database.KeyExpireAsync(key, options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
         }
         try
@@ -59,6 +64,7 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         var result = new IReadOnlyList<SeriesSnapshot>[bindings.Length];
         for (var i = 0; i < bindings.Length; i++)
         {
+            bindings[i].State.LastReadFields = reads[i].Result.Length;
             result[i] = bindings[i].Reader.Read(reads[i].Result, protocol.WriterField, out var epoch, out var writerSequence, out var expired);
             protocol.CheckHash(bindings[i].State, epoch, writerSequence);
             if (expired is not null)
