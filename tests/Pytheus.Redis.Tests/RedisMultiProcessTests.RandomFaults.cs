@@ -12,7 +12,7 @@ namespace Pytheus.Redis.Tests;
 /// </summary>
 public partial class RedisMultiProcessTests
 {
-    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(4);
 
     private static readonly string[] FaultNames =
     [
