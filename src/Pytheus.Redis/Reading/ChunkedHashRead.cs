@@ -11,7 +11,8 @@ namespace Pytheus.Backends.Redis;
 /// returned, reads all of that series' fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come
 /// from one moment,
 /// and each series is read once per pass (every series has exactly one first field). Protocol fields (<c>@epoch</c>,
-/// <c>@w|…</c>) pass through.
+/// <c>@w|…</c>) pass through, and so do native histogram bucket fields (<c>nh:p:…</c>, <c>nh:n:…</c>), which no slot
+/// name lists: those are read as the scan meets them, not at the moment of their series' other fields.
 /// <para>
 /// What <c>HSCAN</c> promises, and so what a chunked read sees: every field present from the first step to the last is
 /// returned at least once (a series returned twice, when the hash grew and rehashed meanwhile, is read twice, the later
@@ -73,7 +74,8 @@ internal static class ChunkedHashRead
                 fetch()
               end
             end
-          elseif string.byte(field, 1) == 64 then
+          elseif string.byte(field, 1) == 64 or string.sub(field, 1, 5) == 'nh:p:' or string.sub(field, 1, 5) == 'nh:n:' then
+            -- Protocol fields, and native histogram buckets (which no slot name lists), pass through as HSCAN returns them.
             out[#out + 1] = field
             out[#out + 1] = fields[i + 1]
           end
