@@ -180,12 +180,13 @@ internal sealed class RedisFamilyReader
                 {
                     series.Scrape = scrape;
                     series.Values = new double[_slotNames.Length];
-                    series.Native = _family.NativeHistogram is null ? null : [];
+                    series.Native = _family.NativeHistogram is null ? null : new NativeBucketsRead();
                     present.Add(series);
                 }
                 if (target.Slot < 0)
                 {
-                    series.Native?.Add(new NativeBucketCount(target.Bucket, RedisNumber.Parse(entry.Value)));
+                    // Keyed by bucket: a chunked read may meet a field twice (HSCAN while the hash grows); the later wins.
+                    series.Native?.Set(target.Bucket, RedisNumber.Parse(entry.Value));
                     continue;
                 }
                 series.Values![target.Slot] = RedisNumber.Parse(entry.Value);
@@ -217,7 +218,7 @@ internal sealed class RedisFamilyReader
                 {
                     SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native, Exemplars = series.ExemplarsOf(scrape) };
+                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native?.Counts(), Exemplars = series.ExemplarsOf(scrape) };
             }
             return snapshots;
         }
@@ -379,7 +380,7 @@ internal sealed class RedisFamilyReader
         public double[]? Values { get; set; }
 
         /// <summary>A native histogram's sparse buckets as read by the current scrape; null for other families.</summary>
-        public List<NativeBucketCount>? Native { get; set; }
+        public NativeBucketsRead? Native { get; set; }
 
         private ExemplarSample?[]? _exemplars;
         private int _exemplarScrape;
