@@ -16,6 +16,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import waiting
 from collections import Counter
 
 FLUSH_MS = 200
@@ -42,15 +44,7 @@ def get(url, timeout=5.0, headers=None):
 
 
 def wait_until(predicate, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"e2e: FAIL: timed out waiting for {what}")
+    waiting.wait_until(predicate, what, seconds, "e2e")
 
 
 class Run:

@@ -17,6 +17,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+
+import waiting
 import json
 from fractions import Fraction
 
@@ -60,15 +62,7 @@ def get(url, timeout=5.0):
 
 
 def wait_until(predicate, what, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"e2e native: FAIL: timed out waiting for {what}")
+    waiting.wait_until(predicate, what, seconds, "e2e native")
 
 
 def main():
