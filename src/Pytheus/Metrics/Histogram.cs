@@ -75,15 +75,8 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
     /// <summary>Records <paramref name="count"/> observations of <paramref name="value"/> with an exemplar for its bucket (bridges).</summary>
     internal void Observe(double value, long count, Exemplar exemplar)
     {
-        var buckets = _buckets ?? throw Unobservable();
-        if (count < 0)
-        {
-            throw new InvalidMetricValueException($"Histogram '{Name}': observation count {count} is negative.", nameof(count));
-        }
-        var bucket = buckets[BucketIndex(value)];
-        bucket.Inc(count);
-        _sum!.Inc(value * count);
-        (bucket as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
+        Observe(value, count);
+        (_buckets![BucketIndex(value)] as IExemplarStore)?.RecordExemplar(new ExemplarSample(exemplar, value, ExemplarTimestamp()));
     }
 
     internal override ExemplarSample? ExemplarAt(int slot) =>

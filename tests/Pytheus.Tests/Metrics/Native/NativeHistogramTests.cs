@@ -43,6 +43,17 @@ public class NativeHistogramTests
     }
 
     [Fact]
+    public void An_observation_with_an_exemplar_is_counted_in_its_native_bucket_too()
+    {
+        var histogram = new Histogram("h", "H", buckets: [1, 5], registry: _registry, nativeHistogram: new NativeHistogramOptions { Schema = 0 });
+        histogram.Observe(3, new Exemplar(("trace_id", "abc")));
+        histogram.Observe(3);
+
+        histogram.GetBucketCounts().ShouldBe([0, 2, 0]);
+        Native(histogram).ShouldBe([(0, 2, false, 2.0)]);
+    }
+
+    [Fact]
     public void Observations_go_to_the_bucket_of_their_magnitude_on_their_side_or_to_the_zero_bucket()
     {
         var histogram = new Histogram("h", "H", registry: _registry, nativeHistogram: new NativeHistogramOptions { Schema = 3, ZeroThreshold = 1e-9 });
