@@ -89,7 +89,7 @@ public static class Compat
             Installed[redirect.Target] = detour;
             made.Add(detour);
         }
-        PatchState.Activate(binder, new Exporter(internals, synchronizer));
+        PatchState.Activate(binder, new Exporter(internals, synchronizer, options.ServeProtobuf ?? options.AsksNativeHistograms));
 
         var lateSigns = LateSigns(made).ToList();
         // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
@@ -130,6 +130,10 @@ public static class Compat
             throw;
         }
         portable.Start(bridge.Harvester);
+        if (options.ServeProtobuf == true)
+        {
+            Log.ProtobufNeedsDetour(logger);
+        }
         // Values stored before the patch are changes like any other: the first harvest takes them, nothing is late.
         var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => (0, 0))
         {
@@ -152,8 +156,7 @@ public static class Compat
         if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
         {
             var created = new PrometheusNetInternals();
-            var asksNative = options.NativeHistograms is not null || options.NativeHistogramRules.Values.Any(v => v is not null);
-            if (asksNative && !seesObservations)
+            if (options.AsksNativeHistograms && !seesObservations)
             {
                 Log.NativeNeedsObservations(logger);
             }

@@ -59,8 +59,22 @@ public sealed class PatchOptions
     /// </summary>
     public IDictionary<string, NativeHistogramOptions?> NativeHistogramRules { get; } = new Dictionary<string, NativeHistogramOptions?>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether prometheus-net's own endpoints (<c>MapMetrics</c>, <c>UseMetricServer</c>, <c>KestrelMetricServer</c> and
+    /// the HttpListener <c>MetricServer</c>) answer in the Prometheus protobuf format when the scraper's <c>Accept</c>
+    /// header prefers it to both text formats, as a Prometheus server with native histograms enabled does: every family
+    /// goes out in it, native buckets included. Null (the default) means yes exactly when some histogram gets native
+    /// buckets (<see cref="NativeHistograms"/>, <see cref="NativeHistogramRules"/>); otherwise those endpoints answer in
+    /// prometheus-net's text formats, as unpatched. Detour strategy only: under the portable strategy prometheus-net
+    /// writes its own text. Exports with no HTTP request (<c>CollectAndExportAsTextAsync</c>, <c>MetricPusher</c>) stay text.
+    /// </summary>
+    public bool? ServeProtobuf { get; set; }
+
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Whether some histogram is given native buckets.</summary>
+    internal bool AsksNativeHistograms => NativeHistograms is not null || NativeHistogramRules.Values.Any(v => v is not null);
 
     /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>. Internal: tests swap it.</summary>
     internal IMethodDetourer? Detourer { get; set; }
