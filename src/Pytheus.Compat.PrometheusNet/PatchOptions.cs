@@ -45,8 +45,12 @@ public sealed class PatchOptions
     /// <summary>
     /// Native (sparse, exponential) buckets for every redirected prometheus-net histogram that no entry of
     /// <see cref="NativeHistogramRules"/> names: kept beside the histogram's own buckets, which the text formats still
-    /// show, and exposed in the Prometheus protobuf format — a legacy application gains native histograms with no code
-    /// change. Null (the default) means classic buckets only. Needs the detour strategy, which sees every observed value;
+    /// show, and exposed in the Prometheus protobuf format, by Pytheus's endpoints and prometheus-net's own (see
+    /// <see cref="ServeProtobuf"/>) — a legacy application gains native histograms with no code change. Null (the
+    /// default) means classic buckets only, unless neither this nor <see cref="NativeHistogramRules"/> is set and the
+    /// environment variable <c>PYTHEUS_NATIVE_HISTOGRAMS</c> is: <c>on</c> for the defaults, or settings such as
+    /// <c>schema=4,zero_threshold=1e-9,max_bucket_count=100</c> (or <c>bucket_factor=1.1</c>), for every histogram.
+    /// Bad options fail <c>PatchClient()</c> before anything is patched. Needs the detour strategy, which sees every observed value;
     /// under the portable strategy it is ignored with a warning. See <c>docs/native-histograms.md</c>.
     /// </summary>
     public NativeHistogramOptions? NativeHistograms { get; set; }
@@ -72,9 +76,6 @@ public sealed class PatchOptions
 
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
-
-    /// <summary>Whether some histogram is given native buckets.</summary>
-    internal bool AsksNativeHistograms => NativeHistograms is not null || NativeHistogramRules.Values.Any(v => v is not null);
 
     /// <summary>The detour engine; null means Pytheus's own <see cref="MethodDetourer"/>. Internal: tests swap it.</summary>
     internal IMethodDetourer? Detourer { get; set; }

@@ -118,6 +118,50 @@ public class EndpointProtobufTests(PatchedFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task An_application_that_only_calls_PatchClient_gains_native_buckets_from_PYTHEUS_NATIVE_HISTOGRAMS()
+    {
+        using var http = new HttpClient();
+        Environment.SetEnvironmentVariable("PYTHEUS_NATIVE_HISTOGRAMS", "schema=1");
+        try
+        {
+            await Patched(new PatchOptions(), async () =>
+            {
+                var (type, body) = await ScrapeMapMetrics(http, LegacyRegistry("epv"));
+                if (!ActiveStrategy.IsPortable)
+                {
+                    type.ShouldBe(Exposition.ProtobufFormat.ContentType);
+                    AssertLegacyFamilies(body, "epv");
+                }
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PYTHEUS_NATIVE_HISTOGRAMS", null);
+        }
+    }
+
+    [Fact]
+    public void Bad_native_histogram_options_fail_PatchClient_before_anything_is_patched()
+    {
+        Compat.UnpatchClient();
+        try
+        {
+            var counter = PromMetrics.WithCustomRegistry(PromMetrics.NewCustomRegistry()).CreateCounter("epb_orders_total", "Orders.", "region").WithLabels("eu");
+
+            Should.Throw<BucketException>(() => Compat.PatchClient(new PatchOptions { NativeHistograms = new NativeHistogramOptions { Schema = 9 } }))
+                .Message.ShouldStartWith("Histogram '*': native histogram schema 9 is outside -4..8.");
+            counter.Inc(2);
+
+            // Still prometheus-net's own storage: nothing was redirected.
+            PrometheusNetStorage.CounterValue(counter).ShouldBe(2);
+        }
+        finally
+        {
+            Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
+        }
+    }
+
     private static async Task<(string Type, byte[] Body)> ScrapeMapMetrics(HttpClient http, Prometheus.CollectorRegistry registry)
     {
         await using var app = await StartMapMetrics(registry);
