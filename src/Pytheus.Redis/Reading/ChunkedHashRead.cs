@@ -5,13 +5,12 @@ namespace Pytheus.Backends.Redis;
 /// <summary>
 /// Reads a family hash: whole (one <c>HGETALL</c>) when it is small, in chunks when it is big, so that no single
 /// command keeps Redis busy for long (an <c>HGETALL</c> of 600,000 fields takes Redis hundreds of milliseconds, during
-/// which it serves nobody else). Redis decides, in the script, from <c>HLEN</c>. (The scrape reads a hash it last saw
-/// with at most <see cref="WholeReadLimit"/> fields with a plain <c>HGETALL</c> instead, whose reply costs the scraping
-/// process less: so a hash that grows past the limit between two scrapes is read whole once more.) A chunk never splits a series: it is one script that takes the next <c>HSCAN</c>
-/// step and, for every series whose <em>first</em> field (its first slot: the lowest bucket, or the value) the step
-/// returned, reads all of that series' fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come
-/// from one moment,
-/// and each series is read once per pass (every series has exactly one first field). Every other field — the protocol's
+/// which it serves nobody else). Redis decides, in the script, from <c>HLEN</c> at every scrape. Either way the script
+/// answers with one packed string per step (<see cref="PackedHash"/>) rather than two reply objects per field. A chunk
+/// never splits a series: it is one script that takes the next <c>HSCAN</c> step and, for every series whose
+/// <em>first</em> field (its first slot: the lowest bucket, or the value) the step returned, reads all of that series'
+/// fields (one <c>HMGET</c> for the whole step) — so a series' numbers always come from one moment, and each series is
+/// read once per pass (every series has exactly one first field). Every other field — the protocol's
 /// (<c>@epoch</c>, <c>@w|…</c>), a native histogram's sparse buckets (<c>nh:…</c>), a summary's sketch buckets
 /// (<c>q=…</c>), exemplars (<c>x…</c>): fields outside the fixed layout, which exist or not per series — passes through
 /// as the step returns it; those, unlike the fixed numbers, may come from another moment than the rest of their series.
@@ -32,18 +31,16 @@ internal static class ChunkedHashRead
 
     /// <summary>
     /// KEYS[1] = the family hash; ARGV[1] = cursor, ARGV[2] = COUNT, ARGV[3] = the most fields read whole, ARGV[4..] =
-    /// the family's slot names, in layout order. Returns { next cursor, field, value, field, value… }: the whole hash and
-    /// cursor 0 when a first call finds it small.
+    /// the family's slot names, in layout order. Returns { next cursor, packed { field, value, field, value… } } (see
+    /// <see cref="PackedHash"/>): the whole hash and cursor 0 when a first call finds it small.
     /// </summary>
     public const string ReadChunk = """
         local data = KEYS[1]
         if ARGV[1] == '0' and redis.call('HLEN', data) <= tonumber(ARGV[3]) then
-          local all = redis.call('HGETALL', data)
-          table.insert(all, 1, '0')
-          return all
+          return { '0', cmsgpack.pack(redis.call('HGETALL', data)) }
         end
         local step = redis.call('HSCAN', data, ARGV[1], 'COUNT', ARGV[2])
-        local out = { step[1] }
+        local out = {}
         local first = ARGV[4] .. '|'
         local n = #first
         local single = #ARGV == 4
@@ -89,7 +86,7 @@ internal static class ChunkedHashRead
           end
         end
         fetch()
-        return out
+        return { step[1], cmsgpack.pack(out) }
         """;
 
     /// <summary>
@@ -97,7 +94,7 @@ internal static class ChunkedHashRead
     /// trip each) when it is big. The first command goes out before this returns, so reads of several families started
     /// one after the other go out pipelined.
     /// </summary>
-    public static async Task<HashEntry[]> ReadAsync(IDatabaseAsync database, RedisKey key, string[] slotNames, CancellationToken cancellationToken)
+    public static async Task<PackedHash> ReadAsync(IDatabaseAsync database, RedisKey key, string[] slotNames, CancellationToken cancellationToken)
     {
         var arguments = new RedisValue[3 + slotNames.Length];
         arguments[1] = ChunkFields;
@@ -106,49 +103,46 @@ internal static class ChunkedHashRead
         {
             arguments[3 + i] = slotNames[i];
         }
-        var entries = new List<HashEntry>();
+        var steps = new List<PackedHash>(1);
         RedisValue cursor = 0;
-        var steps = 0;
         do
         {
-            steps++;
             cancellationToken.ThrowIfCancellationRequested();
             arguments[0] = cursor;
             var reply = (RedisResult[])(await database.ScriptEvaluateAsync(ReadChunk, [key], arguments).ConfigureAwait(false))!;
             cursor = (RedisValue)reply[0];
-            for (var i = 1; i + 1 < reply.Length; i += 2)
-            {
-                entries.Add(new HashEntry((RedisValue)reply[i], (RedisValue)reply[i + 1]));
-            }
+            steps.Add(new PackedHash((ReadOnlyMemory<byte>)(RedisValue)reply[1]));
         }
         while ((string?)cursor != "0");
-        return steps == 1 ? [.. entries] : Distinct(entries);
+        return steps.Count == 1 ? steps[0] : Distinct(steps);
     }
 
     /// <summary>
     /// Each field once, its last copy: <c>HSCAN</c> may return a field twice when the hash rehashed during the scan, and
     /// a native bucket read twice would be counted twice.
     /// </summary>
-    private static HashEntry[] Distinct(List<HashEntry> entries)
+    private static PackedHash Distinct(List<PackedHash> steps)
     {
-        var last = new Dictionary<RedisValue, int>(entries.Count);
-        for (var i = 0; i < entries.Count; i++)
+        var pairs = new List<(byte[] Field, byte[] Value)>(steps.Sum(s => s.Fields));
+        foreach (var step in steps)
         {
-            last[entries[i].Name] = i;
-        }
-        if (last.Count == entries.Count)
-        {
-            return [.. entries];
-        }
-        var distinct = new HashEntry[last.Count];
-        var next = 0;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (last[entries[i].Name] == i)
+            var fields = step.GetReader();
+            while (fields.Next(out var field, out var value))
             {
-                distinct[next++] = entries[i];
+                pairs.Add((field.ToArray(), value.ToArray()));
             }
         }
-        return distinct;
+        // Backwards, so that the copy kept is the last; then forwards again, in the order of those last copies.
+        var seen = new Utf8KeyedTable<bool>();
+        var distinct = new List<(byte[] Field, byte[] Value)>(pairs.Count);
+        for (var i = pairs.Count - 1; i >= 0; i--)
+        {
+            if (seen.TryAdd(pairs[i].Field, true))
+            {
+                distinct.Add(pairs[i]);
+            }
+        }
+        distinct.Reverse();
+        return PackedHash.Pack(distinct);
     }
 }

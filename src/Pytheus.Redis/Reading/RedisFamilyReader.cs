@@ -1,7 +1,7 @@
 using Pytheus.Labels;
 using Pytheus.Metrics;
 using Pytheus.Metrics.Quantiles;
-using StackExchange.Redis;
+using System.Text;
 
 namespace Pytheus.Backends.Redis;
 
@@ -13,19 +13,24 @@ namespace Pytheus.Backends.Redis;
 /// </summary>
 internal sealed class RedisFamilyReader
 {
+    private static readonly byte[] EpochField = Encoding.UTF8.GetBytes(RedisKeySchema.EpochField);
     private readonly object _gate = new();
     private readonly MetricDefinition _family;
     private readonly Dictionary<string, int> _slotIndex;
     private readonly string[] _slotNames;
-    // Keyed by the field's UTF-8 bytes: RedisValue's own equality between string and byte forms is far slower.
-    // Slot -1: a native histogram bucket, which one in Bucket.
-    private readonly Dictionary<byte[], (Series Series, int Slot, NativeBucket Bucket)> _fields = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], SketchField> _sketchFields = new(ByteArrayComparer.Instance);
+    // Keyed by the field's UTF-8 bytes, looked up with the span read from Redis.
+    private readonly Utf8KeyedTable<Field> _fields = new();
+    private readonly Utf8KeyedTable<SketchField> _sketchFields = new();
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly RedisFamilyState _state;
     private int _linked;
     private int _linkedGeneration;
     private bool _orderStale;
+    private int _ranked;
+    private Series?[] _byRank = [];
+    // The number fields of the last read, by position. Redis returns an unchanged hash's fields in the same order every
+    // time, so most fields are found by comparing their bytes with the field at their position, without hashing them.
+    private Field?[]? _lastOrder;
     private int _scrape;
 
     public RedisFamilyReader(MetricDefinition family, string[] slotNames, RedisFamilyState state)
@@ -86,7 +91,8 @@ internal sealed class RedisFamilyReader
             // The series was removed for every process and created again: the new cell learns Redis's values now.
             series.Cells[cell.Slot] = cell;
         }
-        _fields.TryAdd(System.Text.Encoding.UTF8.GetBytes(cell.Field), (series, cell.Slot, default));
+        var name = Encoding.UTF8.GetBytes(cell.Field);
+        _fields.TryAdd(name, new Field(name, series, cell.Slot, default));
     }
 
     /// <summary>The cells were freed (their series removed in this process): scrapes no longer refresh them.</summary>
@@ -106,13 +112,13 @@ internal sealed class RedisFamilyReader
     }
 
     /// <summary>
-    /// The series in <paramref name="entries"/>, sorted by label values; local cells learn Redis's values.
+    /// The series in <paramref name="hash"/>, sorted by label values; local cells learn Redis's values.
     /// <paramref name="epoch"/> is the hash's <c>@epoch</c> field (null when the hash is missing), and
     /// <paramref name="writerSequence"/> the value of <paramref name="writerField"/> (0 when missing). A summary's
     /// quantiles are estimated from the sketch counts of every process in the windows that still count; the fields of
     /// windows that no longer do are returned in <paramref name="expired"/>, for deletion.
     /// </summary>
-    public SeriesSnapshot[] Read(HashEntry[] entries, RedisValue writerField, out string? epoch, out long writerSequence, out List<string>? expired)
+    public SeriesSnapshot[] Read(PackedHash hash, ReadOnlySpan<byte> writerField, out string? epoch, out long writerSequence, out List<string>? expired)
     {
         lock (_gate)
         {
@@ -124,18 +130,21 @@ internal sealed class RedisFamilyReader
             var present = new List<Series>();
             var quantiles = _family.Quantiles;
             var currentWindow = quantiles?.WindowOf(_family.Clock.GetUtcNow()) ?? 0;
-            foreach (var entry in entries)
+            var order = _lastOrder?.Length == hash.Fields ? _lastOrder : new Field?[hash.Fields];
+            var position = -1;
+            var fields = hash.GetReader();
+            while (fields.Next(out var name, out var value))
             {
-                var name = (byte[]?)entry.Name ?? [];
+                position++;
                 if (name.Length > 0 && name[0] == (byte)RedisKeySchema.ProtocolFieldMarker)
                 {
-                    if (entry.Name == RedisKeySchema.EpochField)
+                    if (name.SequenceEqual(EpochField))
                     {
-                        epoch = entry.Value;
+                        epoch = Encoding.UTF8.GetString(value);
                     }
-                    else if (entry.Name == writerField)
+                    else if (name.SequenceEqual(writerField))
                     {
-                        writerSequence = RedisNumber.ParseSequence(entry.Value);
+                        writerSequence = RedisNumber.ParseSequence(value);
                     }
                     continue;
                 }
@@ -143,37 +152,37 @@ internal sealed class RedisFamilyReader
                 {
                     if (!_sketchFields.TryGetValue(name, out var bucket))
                     {
-                        if (LearnSketch(entry.Name) is not { } learned)
+                        if (LearnSketch(Encoding.UTF8.GetString(name)) is not { } learned)
                         {
                             continue;
                         }
-                        _sketchFields[name] = bucket = learned;
+                        _sketchFields.TryAdd(name.ToArray(), bucket = learned);
                     }
                     if (quantiles.Counts(bucket.Window, currentWindow))
                     {
                         bucket.Series.SketchCounts(scrape).TryGetValue(bucket.Id, out var sum);
-                        bucket.Series.SketchCounts(scrape)[bucket.Id] = sum + RedisNumber.Parse(entry.Value);
+                        bucket.Series.SketchCounts(scrape)[bucket.Id] = sum + RedisNumber.Parse(value);
                     }
                     else if (bucket.Window <= currentWindow - quantiles.AgeBuckets)
                     {
-                        (expired ??= []).Add((string)entry.Name!);
+                        (expired ??= []).Add(Encoding.UTF8.GetString(name));
                         _sketchFields.Remove(name);
                     }
                     continue;
                 }
                 if (name.Length > 0 && name[0] == (byte)RedisKeySchema.ExemplarFieldMarker)
                 {
-                    ReadExemplar(name, entry, scrape);
+                    ReadExemplar(name[1..], value, scrape);
                     continue;
                 }
-                if (!_fields.TryGetValue(name, out var target))
+                var target = order[position];
+                if (target is null || !name.SequenceEqual(target.Name))
                 {
-                    target = Learn(entry.Name);
-                    if (target.Series is null)
+                    if ((target = Resolve(name)) is null)
                     {
                         continue;
                     }
-                    _fields[name] = target;
+                    order[position] = target;
                 }
                 var series = target.Series;
                 if (series.Scrape != scrape)
@@ -186,11 +195,12 @@ internal sealed class RedisFamilyReader
                 if (target.Slot < 0)
                 {
                     // Keyed by bucket: a chunked read may meet a field twice (HSCAN while the hash grows); the later wins.
-                    series.Native?.Set(target.Bucket, RedisNumber.Parse(entry.Value));
+                    series.Native?.Set(target.Bucket, RedisNumber.Parse(value));
                     continue;
                 }
-                series.Values![target.Slot] = RedisNumber.Parse(entry.Value);
+                series.Values![target.Slot] = RedisNumber.Parse(value);
             }
+            _lastOrder = order;
             if (_series.Count > present.Count)
             {
                 ForgetAbsent(scrape);
@@ -203,13 +213,25 @@ internal sealed class RedisFamilyReader
                 {
                     all[i].Rank = i;
                 }
-                _orderStale = false;
+                (_ranked, _orderStale) = (all.Length, false);
             }
-            present.Sort((a, b) => a.Rank.CompareTo(b.Rank));
-            var snapshots = new SeriesSnapshot[present.Count];
-            for (var i = 0; i < snapshots.Length; i++)
+            // Ranks are distinct and below _ranked (forgetting series leaves gaps): placing each series at its rank sorts them.
+            if (_byRank.Length < _ranked)
             {
-                var series = present[i];
+                _byRank = new Series?[_ranked];
+            }
+            foreach (var series in present)
+            {
+                _byRank[series.Rank] = series;
+            }
+            var snapshots = new SeriesSnapshot[present.Count];
+            for (int rank = 0, i = 0; i < snapshots.Length; rank++)
+            {
+                if (_byRank[rank] is not { } series)
+                {
+                    continue;
+                }
+                _byRank[rank] = null;
                 for (var slot = 0; slot < series.Cells.Length; slot++)
                 {
                     series.Cells[slot]?.Observe(series.Values![slot]);
@@ -218,7 +240,7 @@ internal sealed class RedisFamilyReader
                 {
                     SketchQuery.Estimate(series.SketchCounts(scrape), quantiles.Objectives, series.Values.AsSpan(2));
                 }
-                snapshots[i] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native?.Counts(), Exemplars = series.ExemplarsOf(scrape) };
+                snapshots[i++] = new SeriesSnapshot(series.Labels, series.Values!) { NativeBuckets = series.Native?.Counts(), Exemplars = series.ExemplarsOf(scrape) };
             }
             return snapshots;
         }
@@ -240,33 +262,15 @@ internal sealed class RedisFamilyReader
             return;
         }
         absent.ForEach(labelsText => _series.Remove(labelsText));
-        List<byte[]>? fields = null;
-        foreach (var (field, target) in _fields)
-        {
-            if (target.Series.Scrape != scrape && target.Series.LocalCells == 0)
-            {
-                (fields ??= []).Add(field);
-            }
-        }
-        fields?.ForEach(field => _fields.Remove(field));
-        var sketchFields = _sketchFields.Where(f => f.Value.Series.Scrape != scrape && f.Value.Series.LocalCells == 0).Select(f => f.Key).ToList();
-        sketchFields.ForEach(field => _sketchFields.Remove(field));
+        _fields.RemoveWhere(target => target.Series.Scrape != scrape && target.Series.LocalCells == 0);
+        _lastOrder = null;
+        _sketchFields.RemoveWhere(field => field.Series.Scrape != scrape && field.Series.LocalCells == 0);
     }
 
     /// <summary>An exemplar field: the number's field behind an <c>x</c>. It belongs to the series and slot of that number.</summary>
-    private void ReadExemplar(byte[] name, HashEntry entry, int scrape)
+    private void ReadExemplar(ReadOnlySpan<byte> numberField, ReadOnlySpan<byte> value, int scrape)
     {
-        var numberField = name[1..];
-        if (!_fields.TryGetValue(numberField, out var target))
-        {
-            target = Learn(((string?)entry.Name ?? string.Empty)[1..]);
-            if (target.Series is null)
-            {
-                return;
-            }
-            _fields[numberField] = target;
-        }
-        if (target.Slot < 0 || RedisExemplarCodec.Decode((string?)entry.Value ?? string.Empty) is not { } sample)
+        if (Resolve(numberField) is not { } target || target.Slot < 0 || RedisExemplarCodec.Decode(Encoding.UTF8.GetString(value)) is not { } sample)
         {
             return;
         }
@@ -275,9 +279,8 @@ internal sealed class RedisFamilyReader
     }
 
     /// <summary>Resolves a sketch field never seen before (<c>q=&lt;window&gt;:&lt;bucket&gt;|&lt;labels&gt;</c>); null when malformed.</summary>
-    private SketchField? LearnSketch(RedisValue field)
+    private SketchField? LearnSketch(string text)
     {
-        var text = (string?)field ?? string.Empty;
         var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
         var colon = text.IndexOf(':');
         if (separator < 0 || colon < 0 || colon > separator
@@ -300,10 +303,39 @@ internal sealed class RedisFamilyReader
 
     private sealed record SketchField(Series Series, long Window, int Id);
 
-    /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
-    private (Series Series, int Slot, NativeBucket Bucket) Learn(RedisValue field)
+    /// <summary>The series and slot of a number's field; null for a malformed field, which is skipped.</summary>
+    private Field? Resolve(ReadOnlySpan<byte> name)
     {
-        var text = (string?)field ?? string.Empty;
+        if (_fields.TryGetValue(name, out var field))
+        {
+            return field;
+        }
+        var (series, slot, bucket) = Learn(Encoding.UTF8.GetString(name));
+        if (series is null)
+        {
+            return null;
+        }
+        var key = name.ToArray();
+        field = new Field(key, series, slot, bucket);
+        _fields.TryAdd(key, field);
+        return field;
+    }
+
+    /// <summary>A number's field as resolved once: its bytes, its series and slot (-1: a native bucket, which one in Bucket).</summary>
+    private sealed class Field(byte[] name, Series series, int slot, NativeBucket bucket)
+    {
+        public byte[] Name { get; } = name;
+
+        public Series Series { get; } = series;
+
+        public int Slot { get; } = slot;
+
+        public NativeBucket Bucket { get; } = bucket;
+    }
+
+    /// <summary>Resolves a field never seen before; a malformed field resolves to no series and is skipped.</summary>
+    private (Series Series, int Slot, NativeBucket Bucket) Learn(string text)
+    {
         var separator = text.IndexOf(RedisKeySchema.SlotSeparator);
         if (separator < 0)
         {
@@ -348,20 +380,6 @@ internal sealed class RedisFamilyReader
                 LinkCreated();
                 return _series.Count;
             }
-        }
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] bytes)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(bytes);
-            return hash.ToHashCode();
         }
     }
 

@@ -40,16 +40,13 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
         // Commands issued back to back without awaiting go out pipelined on the multiplexer's connection: one round trip.
         // (Not an IBatch: StackExchange.Redis re-sends a script after NOSCRIPT, which a batch already executed cannot.)
         var flushes = protocol.Send(database);
-        var reads = new Task<HashEntry[]>[bindings.Length];
+        var reads = new Task<PackedHash>[bindings.Length];
         for (var i = 0; i < bindings.Length; i++)
         {
-            var state = bindings[i].State;
-            var key = state.DataKey;
-            // A hash last seen small is read with HGETALL (its reply costs this process least); one never read, or last
-            // seen big, with the read script, which Redis answers whole or in chunks depending on its size now.
-            reads[i] = state.LastReadFields is >= 0 and <= ChunkedHashRead.WholeReadLimit
-                ? database.HashGetAllAsync(key)
-                : ChunkedHashRead.ReadAsync(database, key, bindings[i].Reader.SlotNames, token);
+            var key = bindings[i].State.DataKey;
+            // The read script answers whole or in chunks, depending on the hash's size now, and packs what it read into
+            // one string (PackedHash): far cheaper for this process than a plain HGETALL's reply of two objects a field.
+            reads[i] = ChunkedHashRead.ReadAsync(database, key, bindings[i].Reader.SlotNames, token);
             _ = database.KeyExpireAsync(key, options.ExpireKeyTime, flags: CommandFlags.FireAndForget);
         }
         try
@@ -62,10 +59,10 @@ internal sealed class RedisScraper(RedisFamilies families, RedisBatchProtocol pr
             await protocol.SettleAsync(flushes, []).ConfigureAwait(false);
         }
         var result = new IReadOnlyList<SeriesSnapshot>[bindings.Length];
+        var writerField = (byte[])protocol.WriterField!;
         for (var i = 0; i < bindings.Length; i++)
         {
-            bindings[i].State.LastReadFields = reads[i].Result.Length;
-            result[i] = bindings[i].Reader.Read(reads[i].Result, protocol.WriterField, out var epoch, out var writerSequence, out var expired);
+            result[i] = bindings[i].Reader.Read(reads[i].Result, writerField, out var epoch, out var writerSequence, out var expired);
             protocol.CheckHash(bindings[i].State, epoch, writerSequence);
             if (expired is not null)
             {

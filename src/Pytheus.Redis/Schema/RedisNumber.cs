@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -34,6 +35,20 @@ internal static class RedisNumber
         };
     }
 
+    /// <summary>
+    /// <see cref="Parse(RedisValue)"/> over UTF-8 bytes, without an object: plain numbers are parsed in place; anything
+    /// else (<c>inf</c>, <c>nan</c>, …) takes the same path as a <see cref="RedisValue"/>.
+    /// </summary>
+    public static double Parse(ReadOnlySpan<byte> utf8) =>
+        utf8.IsEmpty ? 0
+        : Utf8Parser.TryParse(utf8, out double parsed, out var consumed) && consumed == utf8.Length ? parsed
+        : Parse((RedisValue)utf8.ToArray());
+
     /// <summary>Parses a writer's batch sequence field; missing (or not a number) is 0, as the apply script reads it.</summary>
     public static long ParseSequence(RedisValue value) => value.TryParse(out long sequence) ? sequence : 0;
+
+    /// <inheritdoc cref="ParseSequence(RedisValue)"/>
+    public static long ParseSequence(ReadOnlySpan<byte> utf8) =>
+        Utf8Parser.TryParse(utf8, out long sequence, out var consumed) && consumed == utf8.Length ? sequence
+        : ParseSequence((RedisValue)utf8.ToArray());
 }

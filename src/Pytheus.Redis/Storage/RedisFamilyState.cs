@@ -70,12 +70,6 @@ internal sealed class RedisFamilyState
     /// <summary>Whether <see cref="PlannedChunks"/> carry whole contributions (a whole re-send split into batches).</summary>
     public bool PlannedWhole { get; set; }
 
-    /// <summary>
-    /// How many fields the last scrape read from the hash (-1 before the first). A hash last seen small is read with a
-    /// plain <c>HGETALL</c>, cheaper for the scraping process than the read script (see <c>ChunkedHashRead</c>).
-    /// </summary>
-    public int LastReadFields { get; set; } = -1;
-
     /// <summary>Whether a conflicting definition of the same name was already logged and counted.</summary>
     public bool ConflictReported { get; set; }
 
