@@ -123,18 +123,10 @@ internal static class ChunkedHashRead
     /// </summary>
     private static PackedHash Distinct(List<PackedHash> steps)
     {
-        var pairs = new List<(byte[] Field, byte[] Value)>(steps.Sum(s => s.Fields));
-        foreach (var step in steps)
-        {
-            var fields = step.GetReader();
-            while (fields.Next(out var field, out var value))
-            {
-                pairs.Add((field.ToArray(), value.ToArray()));
-            }
-        }
+        var pairs = steps.SelectMany(step => step.ToList()).ToList();
         // Backwards, so that the copy kept is the last; then forwards again, in the order of those last copies.
         var seen = new Utf8KeyedTable<bool>();
-        var distinct = new List<(byte[] Field, byte[] Value)>(pairs.Count);
+        var distinct = new List<(ReadOnlyMemory<byte> Field, ReadOnlyMemory<byte> Value)>(pairs.Count);
         for (var i = pairs.Count - 1; i >= 0; i--)
         {
             if (seen.TryAdd(pairs[i].Field, true))

@@ -34,6 +34,23 @@ internal readonly struct PackedHash
     /// <summary>The pairs, in the order Redis returned them.</summary>
     public Reader GetReader() => new(_packed.Span, _bodyStart, Fields);
 
+    /// <summary>The pairs as slices of the packed bytes (no copy), for keeping beyond a reader's scope.</summary>
+    public List<(ReadOnlyMemory<byte> Field, ReadOnlyMemory<byte> Value)> ToList()
+    {
+        var pairs = new List<(ReadOnlyMemory<byte>, ReadOnlyMemory<byte>)>(Fields);
+        var position = _bodyStart;
+        var span = _packed.Span;
+        for (var i = 0; i < Fields; i++)
+        {
+            // An item ends where the read left off: its slice is the last Length bytes before that.
+            var fieldLength = ReadString(span, ref position).Length;
+            var field = _packed.Slice(position - fieldLength, fieldLength);
+            var valueLength = ReadString(span, ref position).Length;
+            pairs.Add((field, _packed.Slice(position - valueLength, valueLength)));
+        }
+        return pairs;
+    }
+
     /// <summary>Reads the pairs one after the other, as spans into the packed bytes.</summary>
     public ref struct Reader
     {
@@ -112,7 +129,7 @@ internal readonly struct PackedHash
     /// Packs pairs in the same format (used to merge the steps of a chunked read into one hash). Strings are written
     /// with a 32-bit length, which every reader of the format accepts.
     /// </summary>
-    public static PackedHash Pack(IReadOnlyList<(byte[] Field, byte[] Value)> pairs)
+    public static PackedHash Pack(IReadOnlyList<(ReadOnlyMemory<byte> Field, ReadOnlyMemory<byte> Value)> pairs)
     {
         var size = 5 + pairs.Sum(p => 10 + p.Field.Length + p.Value.Length);
         var buffer = new byte[size];
@@ -121,8 +138,8 @@ internal readonly struct PackedHash
         var position = 5;
         foreach (var (field, value) in pairs)
         {
-            position = WriteString(buffer, position, field);
-            position = WriteString(buffer, position, value);
+            position = WriteString(buffer, position, field.Span);
+            position = WriteString(buffer, position, value.Span);
         }
         return new PackedHash(buffer.AsMemory(0, position));
     }

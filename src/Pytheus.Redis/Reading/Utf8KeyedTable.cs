@@ -21,7 +21,7 @@ internal sealed class Utf8KeyedTable<TValue>
         for (var i = _buckets[hash & (_buckets.Length - 1)] - 1; i >= 0; i = _entries[i].Next)
         {
             ref var entry = ref _entries[i];
-            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
+            if (entry.Hash == hash && key.SequenceEqual(entry.Key.Span))
             {
                 value = entry.Value;
                 return true;
@@ -31,10 +31,10 @@ internal sealed class Utf8KeyedTable<TValue>
         return false;
     }
 
-    /// <summary>Adds <paramref name="key"/> (kept, not copied) unless present; false when it was.</summary>
-    public bool TryAdd(byte[] key, TValue value)
+    /// <summary>Adds <paramref name="key"/> (kept, not copied: its bytes must not change) unless present; false when it was.</summary>
+    public bool TryAdd(ReadOnlyMemory<byte> key, TValue value)
     {
-        if (TryGetValue(key, out _))
+        if (TryGetValue(key.Span, out _))
         {
             return false;
         }
@@ -42,7 +42,7 @@ internal sealed class Utf8KeyedTable<TValue>
         {
             Grow();
         }
-        var hash = Hash(key);
+        var hash = Hash(key.Span);
         int index;
         if (_free >= 0)
         {
@@ -102,7 +102,7 @@ internal sealed class Utf8KeyedTable<TValue>
         for (int i = bucket - 1, previous = -1; i >= 0; previous = i, i = _entries[i].Next)
         {
             ref var entry = ref _entries[i];
-            if (entry.Hash == hash && key.SequenceEqual(entry.Key))
+            if (entry.Hash == hash && key.SequenceEqual(entry.Key.Span))
             {
                 if (previous < 0)
                 {
@@ -143,7 +143,7 @@ internal sealed class Utf8KeyedTable<TValue>
 
     private struct Entry
     {
-        public byte[] Key;
+        public ReadOnlyMemory<byte> Key;
         public int Hash;
         public int Next;
         public TValue Value;

@@ -10,7 +10,7 @@ public class PackedHashTests
     public void Pairs_read_back_as_packed_whatever_their_lengths()
     {
         var pairs = new[] { "", "a", new string('b', 31), new string('c', 32), new string('d', 256), new string('e', 70_000) }
-            .Select(s => (Encoding.UTF8.GetBytes("f" + s), Encoding.UTF8.GetBytes(s))).ToArray();
+            .Select(s => ((ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes("f" + s), (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(s))).ToArray();
 
         var packed = PackedHash.Pack(pairs);
 
@@ -19,10 +19,12 @@ public class PackedHashTests
         foreach (var (field, value) in pairs)
         {
             reader.Next(out var readField, out var readValue).ShouldBeTrue();
-            readField.SequenceEqual(field).ShouldBeTrue();
-            readValue.SequenceEqual(value).ShouldBeTrue();
+            readField.SequenceEqual(field.Span).ShouldBeTrue();
+            readValue.SequenceEqual(value.Span).ShouldBeTrue();
         }
         reader.Next(out _, out _).ShouldBeFalse();
+        packed.ToList().Select(p => Convert.ToHexString(p.Field.Span) + " " + Convert.ToHexString(p.Value.Span))
+            .ShouldBe(pairs.Select(p => Convert.ToHexString(p.Item1.Span) + " " + Convert.ToHexString(p.Item2.Span)));
     }
 
     [Fact]
