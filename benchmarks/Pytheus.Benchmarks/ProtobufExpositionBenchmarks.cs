@@ -12,7 +12,7 @@ namespace Pytheus.Benchmarks;
 
 /// <summary>
 /// The protobuf format beside the text formats for 10,000 series in 10 families of 1,000: counters (as in
-/// <see cref="ExpositionBenchmarks"/>), classic histograms (prometheus-net's 14 default bounds and <c>+Inf</c>
+/// <see cref="ExpositionBenchmarks"/>), classic histograms (prometheus-net's 14 default bounds and <c>+Inf</c> in
 /// both clients), and native histograms (about 30 native buckets each, classic <c>+Inf</c> only).
 /// </summary>
 [MemoryDiagnoser]

@@ -5,33 +5,67 @@ namespace Pytheus.Metrics.Native;
 /// <summary>
 /// A series' native buckets as exposed: every bucket brought to one schema — the lowest any of them has, lowered further
 /// while there are more than the limit — and summed per index, in increasing index order, empty buckets left out.
+/// One instance is reused for every series of a scrape (<see cref="Clear"/>, <see cref="Add"/>, <see cref="Merge(int, int)"/>):
+/// its arrays grow to the largest series and are kept, so a scrape allocates nothing per series.
 /// </summary>
 internal sealed class NativeBuckets
 {
-    private NativeBuckets(int schema, KeyValuePair<int, double>[] positive, KeyValuePair<int, double>[] negative)
-    {
-        Schema = schema;
-        Positive = positive;
-        Negative = negative;
-    }
+    private NativeBucketCount[] _added = new NativeBucketCount[16];
+    private int _addedCount;
+    private KeyValuePair<int, double>[] _positive = new KeyValuePair<int, double>[16];
+    private KeyValuePair<int, double>[] _negative = new KeyValuePair<int, double>[16];
+    private int _positiveCount;
+    private int _negativeCount;
 
-    public int Schema { get; }
+    /// <summary>The schema of <see cref="Positive"/> and <see cref="Negative"/> after <see cref="Merge(int, int)"/>.</summary>
+    public int Schema { get; private set; }
 
     /// <summary>Positive buckets: index and count, by increasing index.</summary>
-    public KeyValuePair<int, double>[] Positive { get; }
+    public ReadOnlySpan<KeyValuePair<int, double>> Positive => _positive.AsSpan(0, _positiveCount);
 
     /// <summary>Negative buckets (by the index of their absolute value): index and count, by increasing index.</summary>
-    public KeyValuePair<int, double>[] Negative { get; }
+    public ReadOnlySpan<KeyValuePair<int, double>> Negative => _negative.AsSpan(0, _negativeCount);
 
-    /// <summary>
-    /// Merges <paramref name="buckets"/> (of any schemas) to the lowest schema among the non-empty ones
-    /// (<paramref name="schema"/> when there are none), then lowers it further, one step at a time, while more than
-    /// <paramref name="maxBuckets"/> buckets remain (0: no limit), down to -4.
-    /// </summary>
+    /// <summary>Forgets the buckets added and merged (the arrays are kept).</summary>
+    public void Clear()
+    {
+        _addedCount = 0;
+        _positiveCount = 0;
+        _negativeCount = 0;
+    }
+
+    /// <summary>Adds one bucket's count (of any schema; several of one bucket add up).</summary>
+    public void Add(NativeBucket bucket, double count)
+    {
+        if (_addedCount == _added.Length)
+        {
+            Array.Resize(ref _added, _added.Length * 2);
+        }
+        _added[_addedCount++] = new NativeBucketCount(bucket, count);
+    }
+
+    /// <summary>Merges <paramref name="buckets"/> into a new instance (see <see cref="Merge(int, int)"/>).</summary>
     public static NativeBuckets Merge(IReadOnlyList<NativeBucketCount> buckets, int schema, int maxBuckets)
     {
-        var lowest = int.MaxValue;
+        var merged = new NativeBuckets();
         foreach (var (bucket, count) in buckets)
+        {
+            merged.Add(bucket, count);
+        }
+        merged.Merge(schema, maxBuckets);
+        return merged;
+    }
+
+    /// <summary>
+    /// Merges the buckets added to the lowest schema among the non-empty ones (<paramref name="schema"/> when there are
+    /// none), then lowers it further, one step at a time, while more than <paramref name="maxBuckets"/> buckets remain
+    /// (0: no limit), down to -4.
+    /// </summary>
+    public void Merge(int schema, int maxBuckets)
+    {
+        var added = _added.AsSpan(0, _addedCount);
+        var lowest = int.MaxValue;
+        foreach (var (bucket, count) in added)
         {
             if (count != 0)
             {
@@ -42,35 +76,47 @@ internal sealed class NativeBuckets
         {
             schema = lowest;
         }
+        if (_positive.Length < added.Length)
+        {
+            _positive = new KeyValuePair<int, double>[added.Length];
+            _negative = new KeyValuePair<int, double>[added.Length];
+        }
         while (true)
         {
-            var positive = Sum(buckets, schema, negative: false);
-            var negative = Sum(buckets, schema, negative: true);
-            if (maxBuckets == 0 || positive.Length + negative.Length <= maxBuckets || schema == NativeSchema.Min)
+            _positiveCount = Sum(added, schema, negative: false, _positive);
+            _negativeCount = Sum(added, schema, negative: true, _negative);
+            if (maxBuckets == 0 || _positiveCount + _negativeCount <= maxBuckets || schema == NativeSchema.Min)
             {
-                return new NativeBuckets(schema, positive, negative);
+                Schema = schema;
+                return;
             }
             schema--;
         }
     }
 
-    /// <summary>One side's non-empty buckets at <paramref name="schema"/>, summed per index, by increasing index.</summary>
-    private static KeyValuePair<int, double>[] Sum(IReadOnlyList<NativeBucketCount> buckets, int schema, bool negative)
+    /// <summary>One side's non-empty buckets at <paramref name="schema"/>, summed per index, by increasing index, into <paramref name="side"/>; returns how many.</summary>
+    private static int Sum(ReadOnlySpan<NativeBucketCount> buckets, int schema, bool negative, KeyValuePair<int, double>[] side)
     {
-        var side = new KeyValuePair<int, double>[buckets.Count];
         var count = 0;
+        var sorted = true;
         foreach (var (bucket, value) in buckets)
         {
             if (bucket.IsNegative == negative && value != 0)
             {
-                side[count++] = new(NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema), value);
+                var index = NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema);
+                sorted &= count == 0 || side[count - 1].Key <= index;
+                side[count++] = new(index, value);
             }
         }
         if (count == 0)
         {
-            return [];
+            return 0;
         }
-        Array.Sort(side, 0, count, IndexOrder.Instance);
+        // A local series adds its buckets in the order they were created: often already sorted.
+        if (!sorted)
+        {
+            side.AsSpan(0, count).Sort(static (x, y) => x.Key.CompareTo(y.Key));
+        }
         var merged = 0;
         for (var i = 1; i < count; i++)
         {
@@ -83,13 +129,6 @@ internal sealed class NativeBuckets
                 side[++merged] = side[i];
             }
         }
-        return side[..(merged + 1)];
-    }
-
-    private sealed class IndexOrder : IComparer<KeyValuePair<int, double>>
-    {
-        public static readonly IndexOrder Instance = new();
-
-        public int Compare(KeyValuePair<int, double> x, KeyValuePair<int, double> y) => x.Key.CompareTo(y.Key);
+        return merged + 1;
     }
 }

@@ -74,6 +74,15 @@ internal sealed class NativeSeries
         return counts;
     }
 
+    /// <summary>Adds the count of every bucket, read now, to <paramref name="into"/> (a scrape: no allocation).</summary>
+    public void ReadInto(NativeBuckets into)
+    {
+        foreach (var held in Buckets)
+        {
+            into.Add(held.Bucket, held.Store.Get());
+        }
+    }
+
     private IValueStore AddBucket(bool negative, double magnitude)
     {
         lock (_gate)
