@@ -15,6 +15,8 @@ internal sealed class ProtobufWriter : IDisposable
     private const int Varint = 0;
     private const int Fixed64 = 1;
     private const int LengthDelimited = 2;
+    private const int MaxTag = 5;
+    private const int MaxVarint = 10;
 
     private byte[] _buffer;
     private int _length;
@@ -30,8 +32,9 @@ internal sealed class ProtobufWriter : IDisposable
     /// <summary>Starts a length-delimited field <paramref name="field"/>; returns where its body starts, for <see cref="EndMessage"/>.</summary>
     public int BeginMessage(int field)
     {
-        WriteTag(field, LengthDelimited);
-        return BeginLength();
+        Ensure(MaxTag + 1);
+        _length = PutVarint(_buffer, _length, Tag(field, LengthDelimited)) + 1;
+        return _length;
     }
 
     /// <summary>Starts a message preceded by its length only (a delimited top-level message); returns where its body starts.</summary>
@@ -65,8 +68,9 @@ internal sealed class ProtobufWriter : IDisposable
 
     public void WriteUInt64(int field, ulong value)
     {
-        WriteTag(field, Varint);
-        WriteVarint(value);
+        Ensure(MaxTag + MaxVarint);
+        var buffer = _buffer;
+        _length = PutVarint(buffer, PutVarint(buffer, _length, Tag(field, Varint)), value);
     }
 
     /// <summary>An <c>int64</c> or <c>int32</c> field (a negative value takes ten bytes, as protobuf writes it).</summary>
@@ -77,19 +81,19 @@ internal sealed class ProtobufWriter : IDisposable
 
     public void WriteDouble(int field, double value)
     {
-        WriteTag(field, Fixed64);
-        Ensure(sizeof(double));
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(_length), value);
-        _length += sizeof(double);
+        Ensure(MaxTag + sizeof(double));
+        var at = PutVarint(_buffer, _length, Tag(field, Fixed64));
+        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(at), value);
+        _length = at + sizeof(double);
     }
 
     public void WriteString(int field, string value)
     {
-        WriteTag(field, LengthDelimited);
         var count = Encoding.UTF8.GetByteCount(value);
-        WriteVarint((uint)count);
-        Ensure(count);
-        _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+        Ensure(MaxTag + MaxVarint + count);
+        var buffer = _buffer;
+        var at = PutVarint(buffer, PutVarint(buffer, _length, Tag(field, LengthDelimited)), (uint)count);
+        _length = at + Encoding.UTF8.GetBytes(value, buffer.AsSpan(at));
     }
 
     /// <summary>Bytes already encoded (a field encoded once and written many times).</summary>
@@ -119,20 +123,18 @@ internal sealed class ProtobufWriter : IDisposable
         }
     }
 
-    private void WriteTag(int field, int wireType) => WriteVarint((uint)((field << 3) | wireType));
+    private static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
 
-    private void WriteVarint(ulong value)
+    /// <summary>Writes <paramref name="value"/> as a varint at <paramref name="at"/> (room checked by the caller); returns where it ends.</summary>
+    private static int PutVarint(byte[] buffer, int at, ulong value)
     {
-        Ensure(10);
-        var buffer = _buffer;
-        var at = _length;
         while (value >= 0x80)
         {
             buffer[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        buffer[at++] = (byte)value;
-        _length = at;
+        buffer[at] = (byte)value;
+        return at + 1;
     }
 
     private static int VarintSize(uint value) => value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
