@@ -63,7 +63,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
 
     /// <summary>
     /// Records one observation and <paramref name="exemplar"/> as the latest exemplar of the bucket it falls in (exposed
-    /// in OpenMetrics; on a shared backend the latest of all processes).
+    /// in OpenMetrics and protobuf; on a shared backend the latest of all processes).
     /// </summary>
     /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
     public void Observe(double value, Exemplar exemplar)
