@@ -83,8 +83,7 @@ internal sealed class NativeBuckets
         }
         while (true)
         {
-            _positiveCount = Sum(added, schema, negative: false, _positive);
-            _negativeCount = Sum(added, schema, negative: true, _negative);
+            Sum(added, schema);
             if (maxBuckets == 0 || _positiveCount + _negativeCount <= maxBuckets || schema == NativeSchema.Min)
             {
                 Schema = schema;
@@ -94,20 +93,30 @@ internal sealed class NativeBuckets
         }
     }
 
-    /// <summary>One side's non-empty buckets at <paramref name="schema"/>, summed per index, by increasing index, into <paramref name="side"/>; returns how many.</summary>
-    private static int Sum(ReadOnlySpan<NativeBucketCount> buckets, int schema, bool negative, KeyValuePair<int, double>[] side)
+    /// <summary>Both sides' non-empty buckets at <paramref name="schema"/>, summed per index, by increasing index.</summary>
+    private void Sum(ReadOnlySpan<NativeBucketCount> buckets, int schema)
     {
-        var count = 0;
+        var (positive, negative) = (0, 0);
         var sorted = true;
         foreach (var (bucket, value) in buckets)
         {
-            if (bucket.IsNegative == negative && value != 0)
+            if (value == 0)
             {
-                var index = NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema);
-                sorted &= count == 0 || side[count - 1].Key <= index;
-                side[count++] = new(index, value);
+                continue;
             }
+            var index = NativeSchema.Coarsen(bucket.Index, bucket.Schema - schema);
+            var side = bucket.IsNegative ? _negative : _positive;
+            ref var count = ref bucket.IsNegative ? ref negative : ref positive;
+            sorted &= count == 0 || side[count - 1].Key <= index;
+            side[count++] = new(index, value);
         }
+        _positiveCount = Combine(_positive, positive, sorted);
+        _negativeCount = Combine(_negative, negative, sorted);
+    }
+
+    /// <summary>Sorts the first <paramref name="count"/> buckets of <paramref name="side"/> by index (unless already) and sums those of one index; returns how many remain.</summary>
+    private static int Combine(KeyValuePair<int, double>[] side, int count, bool sorted)
+    {
         if (count == 0)
         {
             return 0;
