@@ -1,16 +1,16 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Pytheus.Internal;
 
 namespace Pytheus.Exposition.Protobuf;
 
 /// <summary>
-/// An append-only protobuf encoder into one pooled buffer (from <see cref="ArrayPool{T}.Shared"/>, returned on
-/// <see cref="Dispose"/>). A nested message is written in one pass: <see cref="BeginMessage"/> reserves one byte for its
-/// length, the body follows, and <see cref="EndMessage"/> writes the length there — moving the body right when the
-/// length needs more than one byte, so that every varint stays minimal and nothing is measured twice.
+/// An append-only protobuf encoder into one pooled buffer. A nested message is written in one pass:
+/// <see cref="BeginMessage"/> reserves one byte for its length, the body follows, and <see cref="EndMessage"/> writes
+/// the length there — moving the body right when the length needs more than one byte, so that every varint stays
+/// minimal and nothing is measured twice.
 /// </summary>
-internal sealed class ProtobufWriter : IDisposable
+internal sealed class ProtobufWriter(int initialCapacity) : PooledByteBuffer(initialCapacity)
 {
     private const int Varint = 0;
     private const int Fixed64 = 1;
@@ -18,59 +18,39 @@ internal sealed class ProtobufWriter : IDisposable
     private const int MaxTag = 5;
     private const int MaxVarint = 10;
 
-    private byte[] _buffer;
-    private int _length;
-
-    public ProtobufWriter(int initialCapacity) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
-
-    public int Length => _length;
-
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
-
-    public void Clear() => _length = 0;
-
     /// <summary>Starts a length-delimited field <paramref name="field"/>; returns where its body starts, for <see cref="EndMessage"/>.</summary>
     public int BeginMessage(int field)
     {
-        Ensure(MaxTag + 1);
-        _length = PutVarint(_buffer, _length, Tag(field, LengthDelimited)) + 1;
-        return _length;
+        var buffer = Room(MaxTag + 1);
+        Length = PutVarint(buffer, Length, Tag(field, LengthDelimited)) + 1;
+        return Length;
     }
 
     /// <summary>Starts a message preceded by its length only (a delimited top-level message); returns where its body starts.</summary>
     public int BeginLength()
     {
-        Ensure(1);
-        _length++;
-        return _length;
+        Room(1);
+        return ++Length;
     }
 
     /// <summary>Writes the length of the message whose body started at <paramref name="body"/> and ends here.</summary>
     public void EndMessage(int body)
     {
-        var length = _length - body;
+        var length = Length - body;
         var extra = VarintSize((uint)length) - 1;
+        var buffer = Room(extra);
         if (extra > 0)
         {
-            Ensure(extra);
-            _buffer.AsSpan(body, length).CopyTo(_buffer.AsSpan(body + extra));
-            _length += extra;
+            buffer.AsSpan(body, length).CopyTo(buffer.AsSpan(body + extra));
+            Length += extra;
         }
-        var at = body - 1;
-        var value = (uint)length;
-        while (value >= 0x80)
-        {
-            _buffer[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        _buffer[at] = (byte)value;
+        PutVarint(buffer, body - 1, (uint)length);
     }
 
     public void WriteUInt64(int field, ulong value)
     {
-        Ensure(MaxTag + MaxVarint);
-        var buffer = _buffer;
-        _length = PutVarint(buffer, PutVarint(buffer, _length, Tag(field, Varint)), value);
+        var buffer = Room(MaxTag + MaxVarint);
+        Length = PutVarint(buffer, PutVarint(buffer, Length, Tag(field, Varint)), value);
     }
 
     /// <summary>An <c>int64</c> or <c>int32</c> field (a negative value takes ten bytes, as protobuf writes it).</summary>
@@ -81,27 +61,25 @@ internal sealed class ProtobufWriter : IDisposable
 
     public void WriteDouble(int field, double value)
     {
-        Ensure(MaxTag + sizeof(double));
-        var at = PutVarint(_buffer, _length, Tag(field, Fixed64));
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(at), value);
-        _length = at + sizeof(double);
+        var buffer = Room(MaxTag + sizeof(double));
+        var at = PutVarint(buffer, Length, Tag(field, Fixed64));
+        BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(at), value);
+        Length = at + sizeof(double);
     }
 
     public void WriteString(int field, string value)
     {
         var count = Encoding.UTF8.GetByteCount(value);
-        Ensure(MaxTag + MaxVarint + count);
-        var buffer = _buffer;
-        var at = PutVarint(buffer, PutVarint(buffer, _length, Tag(field, LengthDelimited)), (uint)count);
-        _length = at + Encoding.UTF8.GetBytes(value, buffer.AsSpan(at));
+        var buffer = Room(MaxTag + MaxVarint + count);
+        var at = PutVarint(buffer, PutVarint(buffer, Length, Tag(field, LengthDelimited)), (uint)count);
+        Length = at + Encoding.UTF8.GetBytes(value, buffer.AsSpan(at));
     }
 
     /// <summary>Bytes already encoded (a field encoded once and written many times).</summary>
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        Ensure(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(_length));
-        _length += bytes.Length;
+        bytes.CopyTo(Room(bytes.Length).AsSpan(Length));
+        Length += bytes.Length;
     }
 
     /// <summary>The bytes of a string field: tag, length and UTF-8 text.</summary>
@@ -109,18 +87,7 @@ internal sealed class ProtobufWriter : IDisposable
     {
         using var writer = new ProtobufWriter(64);
         writer.WriteString(field, value);
-        return writer.WrittenMemory.ToArray();
-    }
-
-    public void Dispose()
-    {
-        var buffer = _buffer;
-        _buffer = [];
-        _length = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return writer.WrittenSpan.ToArray();
     }
 
     private static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
@@ -138,20 +105,4 @@ internal sealed class ProtobufWriter : IDisposable
     }
 
     private static int VarintSize(uint value) => value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
-
-    private void Ensure(int count)
-    {
-        if (_buffer.Length - _length < count)
-        {
-            Grow(count);
-        }
-    }
-
-    private void Grow(int count)
-    {
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
-        _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-    }
 }
