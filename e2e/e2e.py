@@ -94,7 +94,7 @@ class Run:
         for i in range(3):
             self.start_instance(i)
 
-    def start_prometheus(self):
+    def start_prometheus(self, flags=()):
         self.prom_port = free_port()
         config = os.path.join(self.work, "prometheus.yml")
         targets = ", ".join(f"'127.0.0.1:{p}'" for p in self.ports)
@@ -102,7 +102,7 @@ class Run:
             f.write(f"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
                     f"  - job_name: legacyapp\n    static_configs:\n      - targets: [{targets}]\n")
         self.start("prometheus", ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={os.path.join(self.work, 'tsdb')}",
-                                  f"--web.listen-address=127.0.0.1:{self.prom_port}"])
+                                  f"--web.listen-address=127.0.0.1:{self.prom_port}", *flags])
         wait_until(lambda: get(f"http://127.0.0.1:{self.prom_port}/-/ready")[0] == 200, "prometheus")
 
     # --- load ------------------------------------------------------------------------------------------------

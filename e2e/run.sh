@@ -2,7 +2,8 @@
 # End-to-end proof: three copies of samples/LegacyApp (prometheus-net + PatchClient()) on one Redis, scraped by a real
 # Prometheus server; a known load; a graceful restart; exact totals everywhere; then a SIGKILL and the loss it costs.
 # Then (e2e/native.py) three processes share a native histogram through Redis and a Prometheus with native histograms
-# enabled checks histogram_count, histogram_sum and histogram_quantile against the exact figures of the data.
+# enabled checks histogram_count, histogram_sum and histogram_quantile against the exact figures of the data; and
+# (e2e/legacy_native.py) three unchanged LegacyApp copies gain native histograms from PYTHEUS_NATIVE_HISTOGRAMS alone.
 # Starts everything on free loopback ports and stops every process it started. Prints a summary; exits 1 on a mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,9 @@ echo "e2e: native histograms shared through Redis…"
 dotnet build tests/Pytheus.RedisWorker -c Release -nodeReuse:false -v:q >"$work/worker-build.log" 2>&1 || { cat "$work/worker-build.log"; exit 1; }
 mkdir -p "$work/native"
 python3 e2e/native.py --worker tests/Pytheus.RedisWorker/bin/Release/net10.0/Pytheus.RedisWorker.dll --work "$work/native" || status=1
+echo "e2e: native histograms in an unchanged prometheus-net application…"
+mkdir -p "$work/legacy-native"
+python3 e2e/legacy_native.py --app "$work/app/LegacyApp.dll" --work "$work/legacy-native" || status=1
 for strategy in ${E2E_STRATEGIES:-${PYTHEUS_PATCH_STRATEGY:-auto}}; do
   echo "e2e: PatchClient strategy $strategy"
   mkdir -p "$work/$strategy"

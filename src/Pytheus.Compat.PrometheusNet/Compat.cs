@@ -34,7 +34,8 @@ public static class Compat
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The detour strategy was asked for on a runtime, OS or CPU the detour engine does not support; nothing was changed.</exception>
     /// <exception cref="NotSupportedException">The loaded prometheus-net is not the 8.2.1 build this bridge knows; nothing was changed.</exception>
-    /// <exception cref="InvalidOperationException"><c>PYTHEUS_PATCH_STRATEGY</c> holds an unknown value; nothing was changed.</exception>
+    /// <exception cref="InvalidOperationException"><c>PYTHEUS_PATCH_STRATEGY</c> or <c>PYTHEUS_NATIVE_HISTOGRAMS</c> holds a value it cannot take; nothing was changed.</exception>
+    /// <exception cref="Pytheus.BucketException">An option of <see cref="PatchOptions.NativeHistograms"/> or <see cref="PatchOptions.NativeHistogramRules"/> is out of range; nothing was changed.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="PatchOptions.HarvestInterval"/> is not positive.</exception>
     public static PatchHandle PatchClient(PatchOptions? options = null)
     {
@@ -48,9 +49,10 @@ public static class Compat
             var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pytheus.Compat.PrometheusNet");
             // Everything that can refuse (strategy, platform, prometheus-net build, backend configuration) runs before anything changes.
             var (requested, source) = StrategySelection.Requested(options, Environment.GetEnvironmentVariable);
+            var native = NativeHistogramSettings.Resolve(options, Environment.GetEnvironmentVariable);
             var (detourer, reason) = StrategySelection.Resolve(requested, source, options, MethodDetourer.Create);
             Log.StrategyChosen(logger, detourer is null ? "portable" : "detour", reason);
-            var handle = detourer is null ? PatchPortable(options, logger, reason) : PatchWithDetours(options, detourer, logger, reason);
+            var handle = detourer is null ? PatchPortable(options, native, logger, reason) : PatchWithDetours(options, native, detourer, logger, reason);
             Volatile.Write(ref _active, handle);
             return handle;
         }
@@ -69,9 +71,9 @@ public static class Compat
         PortablePatch.Attach(registry);
     }
 
-    private static PatchHandle PatchWithDetours(PatchOptions options, IMethodDetourer detourer, ILogger logger, string reason)
+    private static PatchHandle PatchWithDetours(PatchOptions options, NativeHistogramSettings native, IMethodDetourer detourer, ILogger logger, string reason)
     {
-        var bridge = BridgeFor(options, logger, seesObservations: true);
+        var bridge = BridgeFor(options, native, logger, seesObservations: true);
         var (internals, binder, synchronizer) = (bridge.Internals, bridge.Binder, bridge.Synchronizer);
 
         // Detours are installed once per process and never removed: undo only deactivates them (see PatchState).
@@ -89,7 +91,7 @@ public static class Compat
             Installed[redirect.Target] = detour;
             made.Add(detour);
         }
-        PatchState.Activate(binder, new Exporter(internals, synchronizer));
+        PatchState.Activate(binder, new Exporter(internals, synchronizer, options.ServeProtobuf ?? native.Any));
 
         var lateSigns = LateSigns(made).ToList();
         // Values prometheus-net stored before the patch (or while it was undone) belong in the backend too: fold them now.
@@ -115,14 +117,14 @@ public static class Compat
         return new PatchHandle(report, logger);
     }
 
-    private static PatchHandle PatchPortable(PatchOptions options, ILogger logger, string reason)
+    private static PatchHandle PatchPortable(PatchOptions options, NativeHistogramSettings native, ILogger logger, string reason)
     {
         // Prepared before the backend is resolved, so that its exit handler runs before the backend's last flush.
         var portable = PortablePatch.Prepare(options.HarvestInterval, logger);
         Bridge bridge;
         try
         {
-            bridge = BridgeFor(options, logger, seesObservations: false);
+            bridge = BridgeFor(options, native, logger, seesObservations: false);
         }
         catch
         {
@@ -130,6 +132,10 @@ public static class Compat
             throw;
         }
         portable.Start(bridge.Harvester);
+        if (options.ServeProtobuf == true)
+        {
+            Log.ProtobufNeedsDetour(logger);
+        }
         // Values stored before the patch are changes like any other: the first harvest takes them, nothing is late.
         var report = new PatchReport(0, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, bridge.Internals.Version, [], () => (0, 0))
         {
@@ -145,23 +151,20 @@ public static class Compat
     /// Native histogram buckets need every observed value: the portable strategy only harvests prometheus-net's bucket
     /// counts (<paramref name="seesObservations"/> false), so there redirected histograms keep their classic buckets only.
     /// </remarks>
-    private static Bridge BridgeFor(PatchOptions options, ILogger logger, bool seesObservations)
+    private static Bridge BridgeFor(PatchOptions options, NativeHistogramSettings native, ILogger logger, bool seesObservations)
     {
         var backend = options.Backend ?? PyBackend.Current;
         var registry = options.Registry ?? PyRegistry.Default;
         if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
         {
             var created = new PrometheusNetInternals();
-            var asksNative = options.NativeHistograms is not null || options.NativeHistogramRules.Values.Any(v => v is not null);
-            if (asksNative && !seesObservations)
+            if (native.Any && !seesObservations)
             {
                 Log.NativeNeedsObservations(logger);
             }
-            var native = seesObservations
-                ? new MetricNameRules<Metrics.NativeHistogramOptions?>(options.NativeHistogramRules, options.NativeHistograms)
-                : new MetricNameRules<Metrics.NativeHistogramOptions?>([], null);
             var binder = new MetricBinder(
-                created, backend, options.LocalMetricPrefixes.ToArray(), new MetricNameRules<Metrics.GaugeMode>(options.GaugeModes, options.DefaultGaugeMode), native, logger);
+                created, backend, options.LocalMetricPrefixes.ToArray(), new MetricNameRules<Metrics.GaugeMode>(options.GaugeModes, options.DefaultGaugeMode),
+                seesObservations ? native.Rules : new MetricNameRules<Metrics.NativeHistogramOptions?>([], null), logger);
             var synchronizer = new RegistrySynchronizer(binder, registry, logger);
             bridge = _bridge = new Bridge(backend, registry, created, binder, synchronizer, new Harvester(binder, synchronizer, logger));
         }

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "PatchClient(): native histogram buckets were asked for, but the portable strategy only sees prometheus-net's bucket counts, not the observed values; redirected histograms keep their classic buckets. The detour strategy gives them native buckets.")]
     public static partial void NativeNeedsObservations(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "PatchClient(): ServeProtobuf was asked for, but under the portable strategy prometheus-net writes its own exposition, in its text formats. The detour strategy serves protobuf through prometheus-net's endpoints.")]
+    public static partial void ProtobufNeedsDetour(ILogger logger);
 }

@@ -45,8 +45,12 @@ public sealed class PatchOptions
     /// <summary>
     /// Native (sparse, exponential) buckets for every redirected prometheus-net histogram that no entry of
     /// <see cref="NativeHistogramRules"/> names: kept beside the histogram's own buckets, which the text formats still
-    /// show, and exposed in the Prometheus protobuf format — a legacy application gains native histograms with no code
-    /// change. Null (the default) means classic buckets only. Needs the detour strategy, which sees every observed value;
+    /// show, and exposed in the Prometheus protobuf format, by Pytheus's endpoints and prometheus-net's own (see
+    /// <see cref="ServeProtobuf"/>) — a legacy application gains native histograms with no code change. Null (the
+    /// default) means classic buckets only, unless neither this nor <see cref="NativeHistogramRules"/> is set and the
+    /// environment variable <c>PYTHEUS_NATIVE_HISTOGRAMS</c> is: <c>on</c> for the defaults, or settings such as
+    /// <c>schema=4,zero_threshold=1e-9,max_bucket_count=100</c> (or <c>bucket_factor=1.1</c>), for every histogram.
+    /// Bad options fail <c>PatchClient()</c> before anything is patched. Needs the detour strategy, which sees every observed value;
     /// under the portable strategy it is ignored with a warning. See <c>docs/native-histograms.md</c>.
     /// </summary>
     public NativeHistogramOptions? NativeHistograms { get; set; }
@@ -58,6 +62,17 @@ public sealed class PatchOptions
     /// get <see cref="NativeHistograms"/>.
     /// </summary>
     public IDictionary<string, NativeHistogramOptions?> NativeHistogramRules { get; } = new Dictionary<string, NativeHistogramOptions?>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether prometheus-net's own endpoints (<c>MapMetrics</c>, <c>UseMetricServer</c>, <c>KestrelMetricServer</c> and
+    /// the HttpListener <c>MetricServer</c>) answer in the Prometheus protobuf format when the scraper's <c>Accept</c>
+    /// header prefers it to both text formats, as a Prometheus server with native histograms enabled does: every family
+    /// goes out in it, native buckets included. Null (the default) means yes exactly when some histogram gets native
+    /// buckets (<see cref="NativeHistograms"/>, <see cref="NativeHistogramRules"/>); otherwise those endpoints answer in
+    /// prometheus-net's text formats, as unpatched. Detour strategy only: under the portable strategy prometheus-net
+    /// writes its own text. Exports with no HTTP request (<c>CollectAndExportAsTextAsync</c>, <c>MetricPusher</c>) stay text.
+    /// </summary>
+    public bool? ServeProtobuf { get; set; }
 
     /// <summary>Where the bridge logs (binding, late patching, escaped updates). Null means no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

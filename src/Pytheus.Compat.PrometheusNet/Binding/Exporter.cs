@@ -1,5 +1,6 @@
 using Prometheus;
 using Pytheus.Backends;
+using Pytheus.Compat.PrometheusNet.Endpoints;
 using Pytheus.Exposition;
 using PyFamily = Pytheus.Metrics.MetricFamily;
 using PyFormat = Pytheus.Exposition.ExpositionFormat;
@@ -11,16 +12,20 @@ namespace Pytheus.Compat.PrometheusNet.Binding;
 /// synchronizes the bound Pytheus registry, collects it from the backend (one round trip for Redis), and writes
 /// Pytheus's exposition into prometheus-net's output stream in the format prometheus-net negotiated — with what
 /// prometheus-net would show: every collector of a name in one family, unpublished series left out, and the <c>le</c>
-/// labels prometheus-net writes.
+/// labels prometheus-net writes. When <paramref name="offerProtobuf"/>, a prometheus-net endpoint whose scraper prefers
+/// the Prometheus protobuf format (a Prometheus server with native histograms enabled) gets it, native buckets included.
 /// </summary>
-internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchronizer synchronizer)
+internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchronizer synchronizer, bool offerProtobuf)
 {
     public async Task ExportAsync(CollectorRegistry registry, object serializer, CancellationToken cancel)
     {
         await internals.RunBeforeCollectAsync(registry, cancel).ConfigureAwait(false);
         var (target, plan) = synchronizer.Synchronize(registry);
         var (stream, format) = internals.SerializerTarget(serializer);
-        var pytheusFormat = format == Prometheus.ExpositionFormat.OpenMetricsText ? PyFormat.OpenMetrics : PyFormat.PrometheusText;
+        var request = offerProtobuf ? ScrapeRequests.Find(stream) : null;
+        var pytheusFormat = request is not null && ScrapeResponse.Negotiate(request.Accept, null).Format == PyFormat.Protobuf ? PyFormat.Protobuf
+            : format == Prometheus.ExpositionFormat.OpenMetricsText ? PyFormat.OpenMetrics
+            : PyFormat.PrometheusText;
         IReadOnlyList<MetricSnapshot> metrics;
         try
         {
@@ -33,7 +38,13 @@ internal sealed class Exporter(PrometheusNetInternals internals, RegistrySynchro
             // Thrown before the response stream is touched: prometheus-net's middleware answers 503 for this type.
             throw new ScrapeFailedException($"Pytheus could not read the metrics backend: {e.Message}", e);
         }
-        await MetricsExposition.WriteAsync(stream(), metrics, pytheusFormat, cancel).ConfigureAwait(false);
+        // Touching the stream makes the endpoint set its text content type; nothing is written yet, so it can be replaced.
+        var body = stream.Value;
+        if (pytheusFormat == PyFormat.Protobuf)
+        {
+            request!.SetContentType(ProtobufFormat.ContentType);
+        }
+        await MetricsExposition.WriteAsync(body, metrics, pytheusFormat, cancel).ConfigureAwait(false);
         await internals.FlushSerializerAsync(serializer, cancel).ConfigureAwait(false);
     }
 

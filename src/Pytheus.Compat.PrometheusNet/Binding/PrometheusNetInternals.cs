@@ -204,12 +204,12 @@ internal sealed class PrometheusNetInternals
         _updateRegistryMetrics?.Invoke(registry, null);
     }
 
-    /// <summary>The stream and negotiated format of prometheus-net's serializer.</summary>
-    public (Func<Stream> Stream, ExpositionFormat Format) SerializerTarget(object serializer)
-    {
-        var lazy = (Lazy<Stream>)_serializerStream.GetValue(serializer)!;
-        return (() => lazy.Value, (ExpositionFormat)_serializerFormat.GetValue(serializer)!);
-    }
+    /// <summary>
+    /// The stream of prometheus-net's serializer (its endpoint sets the content type and status when the stream is first
+    /// touched) and the format prometheus-net negotiated.
+    /// </summary>
+    public (Lazy<Stream> Stream, ExpositionFormat Format) SerializerTarget(object serializer) =>
+        ((Lazy<Stream>)_serializerStream.GetValue(serializer)!, (ExpositionFormat)_serializerFormat.GetValue(serializer)!);
 
     public Task FlushSerializerAsync(object serializer, CancellationToken cancel) =>
         (Task)_serializerFlush.Invoke(serializer, [cancel])!;

@@ -50,26 +50,36 @@ public sealed class NativeHistogramOptions
     /// <exception cref="BucketException">A value is out of range, or both a schema and a bucket factor are given; the message names it.</exception>
     internal void Validate(string metricName)
     {
+        if (Problem() is { } problem)
+        {
+            throw new BucketException($"Histogram '{metricName}': native histogram {problem.Text}.", "nativeHistogram." + problem.Option);
+        }
+    }
+
+    /// <summary>The first value out of range, in words, and the option that holds it; null when the options are valid.</summary>
+    internal (string Text, string Option)? Problem()
+    {
         if (Schema is { } schema && BucketFactor is { } both)
         {
-            throw Bad(metricName, $"give a schema ({schema}) or a bucket factor ({Format(both)}), not both", nameof(Schema));
+            return ($"give a schema ({schema}) or a bucket factor ({Format(both)}), not both", nameof(Schema));
         }
         if (Schema is < NativeSchema.Min or > NativeSchema.Max)
         {
-            throw Bad(metricName, $"schema {Schema} is outside {NativeSchema.Min}..{NativeSchema.Max}", nameof(Schema));
+            return ($"schema {Schema} is outside {NativeSchema.Min}..{NativeSchema.Max}", nameof(Schema));
         }
         if (BucketFactor is { } factor && !(factor > 1 && double.IsFinite(factor)))
         {
-            throw Bad(metricName, $"bucket factor {Format(factor)} must be a finite number above 1", nameof(BucketFactor));
+            return ($"bucket factor {Format(factor)} must be a finite number above 1", nameof(BucketFactor));
         }
         if (!(ZeroThreshold >= 0 && double.IsFinite(ZeroThreshold)))
         {
-            throw Bad(metricName, $"zero threshold {Format(ZeroThreshold)} must be a finite number of at least 0", nameof(ZeroThreshold));
+            return ($"zero threshold {Format(ZeroThreshold)} must be a finite number of at least 0", nameof(ZeroThreshold));
         }
         if (MaxBucketCount < 0)
         {
-            throw Bad(metricName, $"max bucket count {MaxBucketCount} is negative (0 means no limit)", nameof(MaxBucketCount));
+            return ($"max bucket count {MaxBucketCount} is negative (0 means no limit)", nameof(MaxBucketCount));
         }
+        return null;
     }
 
     /// <summary>Whether two histograms' native buckets mean the same (schema, zero threshold and limit alike).</summary>
@@ -79,9 +89,6 @@ public sealed class NativeHistogramOptions
     /// <inheritdoc />
     public override string ToString() =>
         $"schema {EffectiveSchema}, zero threshold {Format(ZeroThreshold)}, max buckets {MaxBucketCount}";
-
-    private static BucketException Bad(string metricName, string problem, string option) =>
-        new($"Histogram '{metricName}': native histogram {problem}.", "nativeHistogram." + option);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
