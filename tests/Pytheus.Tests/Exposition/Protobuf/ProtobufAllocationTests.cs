@@ -13,7 +13,7 @@ public class ProtobufAllocationTests
     [Fact]
     public async Task Counters_cost_no_allocation_per_series()
     {
-        var small = await AllocatedPerExtraSeries(families: 2, (registry, f) =>
+        var perSeries = await AllocatedPerExtraSeries(families: 2, (registry, f) =>
         {
             var counter = new Counter($"c{f}_total", "C.", ["path", "code"], registry: registry);
             for (var i = 0; i < 500; i++)
@@ -22,13 +22,13 @@ public class ProtobufAllocationTests
             }
         });
 
-        small.ShouldBeLessThan(4);
+        perSeries.ShouldBeLessThan(4);
     }
 
     [Fact]
     public async Task Classic_and_native_histograms_cost_no_allocation_per_series()
     {
-        var small = await AllocatedPerExtraSeries(families: 2, (registry, f) =>
+        var perSeries = await AllocatedPerExtraSeries(families: 2, (registry, f) =>
         {
             var histogram = new Histogram($"h{f}_seconds", "H.", ["path"], buckets: [0.01, 0.1, 1, 10], registry: registry,
                 nativeHistogram: new NativeHistogramOptions());
@@ -42,7 +42,7 @@ public class ProtobufAllocationTests
             }
         });
 
-        small.ShouldBeLessThan(8);
+        perSeries.ShouldBeLessThan(8);
     }
 
     /// <summary>
@@ -67,13 +67,23 @@ public class ProtobufAllocationTests
         Write(smallMetrics);
         Write(largeMetrics);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Write(smallMetrics);
-        var afterSmall = GC.GetAllocatedBytesForCurrentThread();
-        Write(largeMetrics);
-        var afterLarge = GC.GetAllocatedBytesForCurrentThread();
+        return (AllocatedBy(largeMetrics) - AllocatedBy(smallMetrics)) / (double)extraSeries;
+    }
 
-        return ((afterLarge - afterSmall) - (afterSmall - before)) / (double)extraSeries;
+    /// <summary>
+    /// The fewest bytes one of three writes allocates: a collection that trims the array pool between two writes makes
+    /// one of them rent (allocate) its buffer again, which is not the writer's doing.
+    /// </summary>
+    private static long AllocatedBy(IReadOnlyList<MetricSnapshot> metrics)
+    {
+        var fewest = long.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Write(metrics);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewest;
     }
 
     // Stream.Null completes every write at once: the whole write runs on this thread.
