@@ -94,10 +94,7 @@ internal sealed class MetricFamilyEncoder
             if (native is not null)
             {
                 native.Clear();
-                foreach (var (bucket, count) in one.NativeBuckets ?? [])
-                {
-                    native.Add(bucket, count);
-                }
+                native.AddAll(one.NativeBuckets ?? []);
             }
             for (var i = 0; i < stride; i++)
             {

@@ -5,7 +5,7 @@ namespace Pytheus.Metrics.Native;
 /// <summary>
 /// A series' native buckets as exposed: every bucket brought to one schema — the lowest any of them has, lowered further
 /// while there are more than the limit — and summed per index, in increasing index order, empty buckets left out.
-/// One instance is reused for every series of a scrape (<see cref="Clear"/>, <see cref="Add"/>, <see cref="Merge(int, int)"/>):
+/// One instance is reused for every series of a scrape (<see cref="Clear"/>, <see cref="AddRange"/>, <see cref="Merge(int, int)"/>):
 /// its arrays grow to the largest series and are kept, so a scrape allocates nothing per series.
 /// </summary>
 internal sealed class NativeBuckets
@@ -34,24 +34,35 @@ internal sealed class NativeBuckets
         _negativeCount = 0;
     }
 
-    /// <summary>Adds one bucket's count (of any schema; several of one bucket add up).</summary>
-    public void Add(NativeBucket bucket, double count)
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more bucket counts (of any schema; several of one bucket add up) and
+    /// returns them, to be filled by the caller.
+    /// </summary>
+    public Span<NativeBucketCount> AddRange(int count)
     {
-        if (_addedCount == _added.Length)
+        if (_added.Length - _addedCount < count)
         {
-            Array.Resize(ref _added, _added.Length * 2);
+            Array.Resize(ref _added, Math.Max(_added.Length * 2, _addedCount + count));
         }
-        _added[_addedCount++] = new NativeBucketCount(bucket, count);
+        _addedCount += count;
+        return _added.AsSpan(_addedCount - count, count);
+    }
+
+    /// <summary>Adds every count of <paramref name="buckets"/> (a collected series').</summary>
+    public void AddAll(IReadOnlyList<NativeBucketCount> buckets)
+    {
+        var counts = AddRange(buckets.Count);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = buckets[i];
+        }
     }
 
     /// <summary>Merges <paramref name="buckets"/> into a new instance (see <see cref="Merge(int, int)"/>).</summary>
     public static NativeBuckets Merge(IReadOnlyList<NativeBucketCount> buckets, int schema, int maxBuckets)
     {
         var merged = new NativeBuckets();
-        foreach (var (bucket, count) in buckets)
-        {
-            merged.Add(bucket, count);
-        }
+        merged.AddAll(buckets);
         merged.Merge(schema, maxBuckets);
         return merged;
     }
