@@ -15,25 +15,16 @@ public class RepatchTests(PatchedFixture fixture)
     public async Task Patching_again_with_another_backend_exposes_the_new_backends_series()
     {
         var registry = new PyRegistry();
+        using var patch = fixture.Repatch(new PatchOptions { Registry = registry, Backend = new InProcessBackend() });
+        var counter = PromMetrics.CreateCounter("repatch_backend_total", "Orders.");
+        counter.Inc(2);
+        (await Text()).ShouldContain("repatch_backend_total 2\n");
         Compat.UnpatchClient();
-        try
-        {
-            Compat.PatchClient(new PatchOptions { Registry = registry, Backend = new InProcessBackend() });
-            var counter = PromMetrics.CreateCounter("repatch_backend_total", "Orders.");
-            counter.Inc(2);
-            (await Text(registry)).ShouldContain("repatch_backend_total 2\n");
-            Compat.UnpatchClient();
 
-            Compat.PatchClient(new PatchOptions { Registry = registry, Backend = new InProcessBackend() });
-            counter.Inc(5);
+        Compat.PatchClient(new PatchOptions { Registry = registry, Backend = new InProcessBackend() });
+        counter.Inc(5);
 
-            (await Text(registry)).ShouldContain("repatch_backend_total 5\n");
-        }
-        finally
-        {
-            Compat.UnpatchClient();
-            Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
-        }
+        (await Text()).ShouldContain("repatch_backend_total 5\n");
     }
 
     [Fact]
@@ -41,38 +32,30 @@ public class RepatchTests(PatchedFixture fixture)
     {
         var registry = new PyRegistry();
         var backend = new InProcessBackend();
+        using var patch = fixture.Repatch(new PatchOptions { Registry = registry, Backend = backend });
+        var histogram = PromMetrics.CreateHistogram("repatch_wait_seconds", "Wait.", new Prometheus.HistogramConfiguration { Buckets = [1, 10] });
+        histogram.Observe(3);
+        await Text();
         Compat.UnpatchClient();
-        try
-        {
-            Compat.PatchClient(new PatchOptions { Registry = registry, Backend = backend });
-            var histogram = PromMetrics.CreateHistogram("repatch_wait_seconds", "Wait.", new Prometheus.HistogramConfiguration { Buckets = [1, 10] });
-            histogram.Observe(3);
-            await Text(registry);
-            Compat.UnpatchClient();
 
-            Compat.PatchClient(new PatchOptions { Registry = registry, Backend = backend, NativeHistograms = new NativeHistogramOptions { Schema = 1 } });
-            histogram.Observe(3);
+        Compat.PatchClient(new PatchOptions { Registry = registry, Backend = backend, NativeHistograms = new NativeHistogramOptions { Schema = 1 } });
+        histogram.Observe(3);
 
-            await Text(registry);
-            var wait = Protobuf(registry).Single(f => f.Name == "repatch_wait_seconds").Metrics.Single().Histogram!;
-            if (ActiveStrategy.IsPortable)
-            {
-                wait.Schema.ShouldBeNull();
-                return;
-            }
-            // Other options bind every metric anew: on the in-process backend its series starts from the new patch.
-            (wait.Count, wait.Sum).ShouldBe((1UL, 3.0));
-            wait.Schema.ShouldBe(1);
-            wait.Side(negative: false).ShouldBe([(4, 1L)]);
-        }
-        finally
+        await Text();
+        var wait = Protobuf(registry).Single(f => f.Name == "repatch_wait_seconds").Metrics.Single().Histogram!;
+        if (ActiveStrategy.IsPortable)
         {
-            Compat.UnpatchClient();
-            Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
+            wait.Schema.ShouldBeNull();
+            return;
         }
+        // Other options bind every metric anew: on the in-process backend its series starts from the new patch.
+        (wait.Count, wait.Sum).ShouldBe((1UL, 3.0));
+        wait.Schema.ShouldBe(1);
+        wait.Side(negative: false).ShouldBe([(4, 1L)]);
     }
 
-    private static Task<string> Text(PyRegistry registry) => CompatTests.Export(PromMetrics.DefaultRegistry);
+    /// <summary>prometheus-net's own export, which brings the Pytheus registry up to date.</summary>
+    private static Task<string> Text() => CompatTests.Export(PromMetrics.DefaultRegistry);
 
     private static List<PrometheusProtobufReader.Family> Protobuf(PyRegistry registry)
     {
