@@ -10,4 +10,6 @@ tar -C "$root" --exclude=./.git --exclude='*/bin' --exclude='*/obj' --exclude=./
 filter=()
 if ! printf '%s\n' "$@" | grep -q -- '^--filter$'; then filter=(--filter '*'); fi
 mkdir -p "$root/benchmarks/results"
+# BenchmarkDotNet finds the project to build from the working directory: the snapshot's, not the tree being edited.
+cd "$snap"
 dotnet run -c Release --project "$snap/benchmarks/Pytheus.Benchmarks" -- "${filter[@]}" --artifacts "$root/benchmarks/results" "$@"

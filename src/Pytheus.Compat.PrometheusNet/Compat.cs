@@ -146,7 +146,11 @@ public static class Compat
         return new PatchHandle(report, logger, portable);
     }
 
-    /// <summary>The bindings for this backend and registry: kept when patching again onto the same ones, so series continue where they were.</summary>
+    /// <summary>
+    /// The bindings for this backend, registry and binding options: kept when patching again onto the same ones, so series
+    /// continue where they were. Any change binds every metric anew, and the previous bindings' families leave the
+    /// registries they were registered in.
+    /// </summary>
     /// <remarks>
     /// Native histogram buckets need every observed value: the portable strategy only harvests prometheus-net's bucket
     /// counts (<paramref name="seesObservations"/> false), so there redirected histograms keep their classic buckets only.
@@ -155,20 +159,25 @@ public static class Compat
     {
         var backend = options.Backend ?? PyBackend.Current;
         var registry = options.Registry ?? PyRegistry.Default;
-        if (_bridge is not { } bridge || !ReferenceEquals(bridge.Backend, backend) || !ReferenceEquals(bridge.Registry, registry))
+        var fingerprint = string.Join("\n",
+            string.Join(",", options.LocalMetricPrefixes), options.DefaultGaugeMode,
+            string.Join(",", options.GaugeModes.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}")),
+            seesObservations ? native.Fingerprint : "classic");
+        if (native.Any && !seesObservations)
         {
-            var created = new PrometheusNetInternals();
-            if (native.Any && !seesObservations)
-            {
-                Log.NativeNeedsObservations(logger);
-            }
-            var binder = new MetricBinder(
-                created, backend, options.LocalMetricPrefixes.ToArray(), new MetricNameRules<Metrics.GaugeMode>(options.GaugeModes, options.DefaultGaugeMode),
-                seesObservations ? native.Rules : new MetricNameRules<Metrics.NativeHistogramOptions?>([], null), logger);
-            var synchronizer = new RegistrySynchronizer(binder, registry, logger);
-            bridge = _bridge = new Bridge(backend, registry, created, binder, synchronizer, new Harvester(binder, synchronizer, logger));
+            Log.NativeNeedsObservations(logger);
         }
-        return bridge;
+        if (_bridge is { } kept && ReferenceEquals(kept.Backend, backend) && ReferenceEquals(kept.Registry, registry) && kept.Fingerprint == fingerprint)
+        {
+            return kept;
+        }
+        _bridge?.Synchronizer.Retire();
+        var created = new PrometheusNetInternals();
+        var binder = new MetricBinder(
+            created, backend, options.LocalMetricPrefixes.ToArray(), new MetricNameRules<Metrics.GaugeMode>(options.GaugeModes, options.DefaultGaugeMode),
+            seesObservations ? native.Rules : new MetricNameRules<Metrics.NativeHistogramOptions?>([], null), logger);
+        var synchronizer = new RegistrySynchronizer(binder, registry, logger);
+        return _bridge = new Bridge(backend, registry, fingerprint, created, binder, synchronizer, new Harvester(binder, synchronizer, logger));
     }
 
     /// <summary>
@@ -192,7 +201,7 @@ public static class Compat
     }
 
     private sealed record Bridge(
-        Backends.IBackend Backend, PyRegistry Registry, PrometheusNetInternals Internals, MetricBinder Binder, RegistrySynchronizer Synchronizer,
+        Backends.IBackend Backend, PyRegistry Registry, string Fingerprint, PrometheusNetInternals Internals, MetricBinder Binder, RegistrySynchronizer Synchronizer,
         Harvester Harvester);
 
     private static IEnumerable<string> LateSigns(IEnumerable<IMethodDetour> detours)

@@ -144,22 +144,15 @@ public class EndpointProtobufTests(PatchedFixture fixture)
     [Fact]
     public void Bad_native_histogram_options_fail_PatchClient_before_anything_is_patched()
     {
-        Compat.UnpatchClient();
-        try
-        {
-            var counter = PromMetrics.WithCustomRegistry(PromMetrics.NewCustomRegistry()).CreateCounter("epb_orders_total", "Orders.", "region").WithLabels("eu");
+        using var unpatched = fixture.Repatch(null);
+        var counter = PromMetrics.WithCustomRegistry(PromMetrics.NewCustomRegistry()).CreateCounter("epb_orders_total", "Orders.", "region").WithLabels("eu");
 
-            Should.Throw<BucketException>(() => Compat.PatchClient(new PatchOptions { NativeHistograms = new NativeHistogramOptions { Schema = 9 } }))
-                .Message.ShouldStartWith("Histogram '*': native histogram schema 9 is outside -4..8.");
-            counter.Inc(2);
+        Should.Throw<BucketException>(() => Compat.PatchClient(new PatchOptions { NativeHistograms = new NativeHistogramOptions { Schema = 9 } }))
+            .Message.ShouldStartWith("Histogram '*': native histogram schema 9 is outside -4..8.");
+        counter.Inc(2);
 
-            // Still prometheus-net's own storage: nothing was redirected.
-            PrometheusNetStorage.CounterValue(counter).ShouldBe(2);
-        }
-        finally
-        {
-            Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
-        }
+        // Still prometheus-net's own storage: nothing was redirected.
+        PrometheusNetStorage.CounterValue(counter).ShouldBe(2);
     }
 
     private static async Task<(string Type, byte[] Body)> ScrapeMapMetrics(HttpClient http, Prometheus.CollectorRegistry registry)
@@ -201,19 +194,10 @@ public class EndpointProtobufTests(PatchedFixture fixture)
     /// <summary>Runs <paramref name="body"/> under a patch with <paramref name="options"/>, then puts the fixture's patch back.</summary>
     private async Task Patched(PatchOptions options, Func<Task> body)
     {
-        Compat.UnpatchClient();
-        try
-        {
-            options.Registry = new PyRegistry();
-            options.Backend = new InProcessBackend();
-            Compat.PatchClient(options);
-            await body();
-        }
-        finally
-        {
-            Compat.UnpatchClient();
-            Compat.PatchClient(new PatchOptions { Registry = fixture.Registry, Backend = fixture.Backend });
-        }
+        options.Registry = new PyRegistry();
+        options.Backend = new InProcessBackend();
+        using var patch = fixture.Repatch(options);
+        await body();
     }
 
     private static async Task<WebApplication> StartMapMetrics(Prometheus.CollectorRegistry registry)

@@ -20,7 +20,40 @@ public sealed class PatchedFixture : IDisposable
 
     public PatchHandle Handle { get; }
 
+    /// <summary>
+    /// Replaces the shared patch with one of <paramref name="options"/> (null: none at all) until the result is disposed,
+    /// which puts the shared patch back, so that the next test finds it whatever this one did.
+    /// </summary>
+    public IDisposable Repatch(PatchOptions? options)
+    {
+        Compat.UnpatchClient();
+        try
+        {
+            if (options is not null)
+            {
+                Compat.PatchClient(options);
+            }
+        }
+        catch
+        {
+            PatchBack();
+            throw;
+        }
+        return new Restore(this);
+    }
+
     public void Dispose() => Compat.UnpatchClient();
+
+    private void PatchBack()
+    {
+        Compat.UnpatchClient();
+        Compat.PatchClient(new PatchOptions { Registry = Registry, Backend = Backend });
+    }
+
+    private sealed class Restore(PatchedFixture fixture) : IDisposable
+    {
+        public void Dispose() => fixture.PatchBack();
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

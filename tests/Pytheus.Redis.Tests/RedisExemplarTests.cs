@@ -56,6 +56,34 @@ public class RedisExemplarTests(RedisServer server) : RedisTestBase(server)
         text.ShouldNotContain("gone");
     }
 
+    [Fact]
+    public async Task A_protobuf_scrape_of_another_process_carries_the_exemplars_it_reads_from_Redis()
+    {
+        var (writer, counter, histogram) = Writer(Start + TimeSpan.FromMilliseconds(1500));
+        counter.Labels(("route", "/a")).Inc(2, new Exemplar(("trace_id", "calls")));
+        histogram.Observe(0.05, new Exemplar(("trace_id", "fast")));
+        histogram.Observe(7, new Exemplar(("trace_id", "slowest")));
+        await writer.FlushAsync();
+
+        var (_, registry) = Reader();
+        using var body = new MemoryStream();
+        await MetricsExposition.WriteMetricsAsync(body, registry, ExpositionFormat.Protobuf);
+
+        var families = PrometheusProtobufReader.Read(body.ToArray());
+        var calls = families.Single(f => f.Name == "rx_calls_total").Metrics.Single();
+        calls.Counter.ShouldBe(2);
+        calls.CounterExemplar.ShouldBe(new PrometheusProtobufReader.DecodedExemplar([("trace_id", "calls")], 2, (1796205601, 500_000_000)), Same);
+        var latency = families.Single(f => f.Name == "rx_latency_seconds").Metrics.Single().Histogram!;
+        latency.Buckets.ShouldBe([(1UL, 0.1), (1UL, 1.0), (2UL, double.PositiveInfinity)]);
+        latency.BucketExemplars[0].ShouldBe(new PrometheusProtobufReader.DecodedExemplar([("trace_id", "fast")], 0.05, (1796205601, 500_000_000)), Same);
+        latency.BucketExemplars[1].ShouldBeNull();
+        latency.BucketExemplars[2].ShouldBe(new PrometheusProtobufReader.DecodedExemplar([("trace_id", "slowest")], 7, (1796205601, 500_000_000)), Same);
+    }
+
+    /// <summary>Decoded exemplars compared by content (their label lists are lists).</summary>
+    private static readonly IEqualityComparer<PrometheusProtobufReader.DecodedExemplar?> Same = EqualityComparer<PrometheusProtobufReader.DecodedExemplar?>.Create(
+        (x, y) => x is not null && y is not null && x.Labels.SequenceEqual(y.Labels) && x.Value.Equals(y.Value) && x.Timestamp == y.Timestamp);
+
     private (Pytheus.Backends.Redis.RedisBackend Backend, Counter Counter, Histogram Histogram) Writer(DateTimeOffset now)
     {
         var backend = NewBackend();

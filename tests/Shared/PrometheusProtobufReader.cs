@@ -15,6 +15,7 @@ public static class PrometheusProtobufReader
     {
         public double? Gauge { get; set; }
         public double? Counter { get; set; }
+        public DecodedExemplar? CounterExemplar { get; set; }
         public double? Untyped { get; set; }
         public (ulong Count, double Sum)? Summary { get; set; }
         public List<(double Quantile, double Value)> Quantiles { get; } = [];
@@ -26,6 +27,12 @@ public static class PrometheusProtobufReader
         public ulong Count { get; set; }
         public double Sum { get; set; }
         public List<(ulong CumulativeCount, double UpperBound)> Buckets { get; } = [];
+
+        /// <summary>Each classic bucket's exemplar (null when it has none), aligned with <see cref="Buckets"/>.</summary>
+        public List<DecodedExemplar?> BucketExemplars { get; } = [];
+
+        /// <summary>The native histogram's own exemplars (field 16).</summary>
+        public List<DecodedExemplar> Exemplars { get; } = [];
         public int? Schema { get; set; }
         public double? ZeroThreshold { get; set; }
         public ulong? ZeroCount { get; set; }
@@ -56,6 +63,9 @@ public static class PrometheusProtobufReader
             return result;
         }
     }
+
+    /// <summary>An exemplar: its labels, value and timestamp (null when not written).</summary>
+    public sealed record DecodedExemplar(List<(string Name, string Value)> Labels, double Value, (long Seconds, int Nanos)? Timestamp);
 
     public static List<Family> Read(byte[] body)
     {
@@ -97,7 +107,7 @@ public static class PrometheusProtobufReader
             {
                 case 1: metric.Labels.Add(ReadLabel(Nested(input))); break;
                 case 2: metric.Gauge = SingleDouble(Nested(input)); break;
-                case 3: metric.Counter = SingleDouble(Nested(input)); break;
+                case 3: ReadCounter(Nested(input), metric); break;
                 case 4: metric.Summary = ReadSummary(Nested(input), metric.Quantiles); break;
                 case 5: metric.Untyped = SingleDouble(Nested(input)); break;
                 case 7: metric.Histogram = ReadHistogram(Nested(input)); break;
@@ -120,6 +130,54 @@ public static class PrometheusProtobufReader
             }
         });
         return (name, value);
+    }
+
+    private static void ReadCounter(CodedInputStream input, Metric metric)
+    {
+        Fields(input, (field, wire) =>
+        {
+            switch (field)
+            {
+                case 1: metric.Counter = input.ReadDouble(); break;
+                case 2: metric.CounterExemplar = ReadExemplar(Nested(input)); break;
+                default: throw new InvalidDataException($"Counter field {field}");
+            }
+        });
+    }
+
+    private static DecodedExemplar ReadExemplar(CodedInputStream input)
+    {
+        var labels = new List<(string, string)>();
+        var value = double.NaN;
+        (long, int)? timestamp = null;
+        Fields(input, (field, wire) =>
+        {
+            switch (field)
+            {
+                case 1: labels.Add(ReadLabel(Nested(input))); break;
+                case 2: value = input.ReadDouble(); break;
+                case 3: timestamp = ReadTimestamp(Nested(input)); break;
+                default: throw new InvalidDataException($"Exemplar field {field}");
+            }
+        });
+        return new DecodedExemplar(labels, value, timestamp);
+    }
+
+    /// <summary>google.protobuf.Timestamp: seconds 1 (int64), nanos 2 (int32); both default to zero when left out.</summary>
+    private static (long, int) ReadTimestamp(CodedInputStream input)
+    {
+        long seconds = 0;
+        var nanos = 0;
+        Fields(input, (field, wire) =>
+        {
+            switch (field)
+            {
+                case 1: seconds = input.ReadInt64(); break;
+                case 2: nanos = input.ReadInt32(); break;
+                default: throw new InvalidDataException($"Timestamp field {field}");
+            }
+        });
+        return (seconds, nanos);
     }
 
     private static double SingleDouble(CodedInputStream input)
@@ -174,7 +232,7 @@ public static class PrometheusProtobufReader
             {
                 case 1: histogram.Count = input.ReadUInt64(); break;
                 case 2: histogram.Sum = input.ReadDouble(); break;
-                case 3: histogram.Buckets.Add(ReadBucket(Nested(input))); break;
+                case 3: ReadBucket(Nested(input), histogram); break;
                 case 5: histogram.Schema = input.ReadSInt32(); break;
                 case 6: histogram.ZeroThreshold = input.ReadDouble(); break;
                 case 7: histogram.ZeroCount = input.ReadUInt64(); break;
@@ -182,26 +240,30 @@ public static class PrometheusProtobufReader
                 case 10: Repeated(input, wire, () => histogram.NegativeDeltas.Add(input.ReadSInt64())); break;
                 case 12: histogram.PositiveSpans.Add(ReadSpan(Nested(input))); break;
                 case 13: Repeated(input, wire, () => histogram.PositiveDeltas.Add(input.ReadSInt64())); break;
+                case 16: histogram.Exemplars.Add(ReadExemplar(Nested(input))); break;
                 default: throw new InvalidDataException($"Histogram field {field}");
             }
         });
         return histogram;
     }
 
-    private static (ulong, double) ReadBucket(CodedInputStream input)
+    private static void ReadBucket(CodedInputStream input, DecodedHistogram histogram)
     {
         ulong count = 0;
         var bound = double.NaN;
+        DecodedExemplar? exemplar = null;
         Fields(input, (field, wire) =>
         {
             switch (field)
             {
                 case 1: count = input.ReadUInt64(); break;
                 case 2: bound = input.ReadDouble(); break;
+                case 3: exemplar = ReadExemplar(Nested(input)); break;
                 default: throw new InvalidDataException($"Bucket field {field}");
             }
         });
-        return (count, bound);
+        histogram.Buckets.Add((count, bound));
+        histogram.BucketExemplars.Add(exemplar);
     }
 
     private static (int, uint) ReadSpan(CodedInputStream input)

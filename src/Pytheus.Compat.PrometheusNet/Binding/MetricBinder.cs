@@ -92,9 +92,23 @@ internal sealed class MetricBinder
     /// </summary>
     public void ReleaseRemoved(CollectorBinding binding, IReadOnlyCollection<ChildBase> current)
     {
-        var present = new HashSet<ChildBase>(current, ReferenceEqualityComparer.Instance);
         lock (_gate)
         {
+            // Usually nothing was removed: every bound child is still current. Counting finds that without building a set
+            // of the current children on every export and harvest.
+            var stillCurrent = 0;
+            foreach (var child in current)
+            {
+                if (binding.Bound.Contains(child))
+                {
+                    stillCurrent++;
+                }
+            }
+            if (stillCurrent == binding.Bound.Count)
+            {
+                return;
+            }
+            var present = new HashSet<ChildBase>(current, ReferenceEqualityComparer.Instance);
             foreach (var child in binding.Bound.Where(c => !present.Contains(c)).ToList())
             {
                 Retire(binding, child);

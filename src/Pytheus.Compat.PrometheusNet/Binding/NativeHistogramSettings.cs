@@ -19,7 +19,11 @@ internal sealed class NativeHistogramSettings
     {
         Rules = new MetricNameRules<NativeHistogramOptions?>(rules, everyHistogram);
         Any = everyHistogram is not null || rules.Any(r => r.Value is not null);
+        Fingerprint = string.Join(";", rules.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={Describe(r.Value)}").Prepend(Describe(everyHistogram)));
     }
+
+    /// <summary>Equal for settings that bind every histogram alike.</summary>
+    public string Fingerprint { get; }
 
     public MetricNameRules<NativeHistogramOptions?> Rules { get; }
 
@@ -77,6 +81,8 @@ internal sealed class NativeHistogramSettings
         var options = new NativeHistogramOptions { Schema = schema, BucketFactor = factor, ZeroThreshold = zeroThreshold, MaxBucketCount = maxBuckets };
         return options.Problem() is { } problem ? throw Bad(trimmed, problem.Text) : options;
     }
+
+    private static string Describe(NativeHistogramOptions? options) => options?.ToString() ?? "classic";
 
     private static T Number<T>(string text, string key, string value, Func<string, IFormatProvider, T> parse)
     {

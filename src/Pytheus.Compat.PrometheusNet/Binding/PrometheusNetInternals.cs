@@ -20,7 +20,7 @@ internal sealed class PrometheusNetInternals
     private readonly MethodInfo _stringSequenceToArray;
     private readonly FieldInfo _flattenedLabelNames;
     private readonly FieldInfo _staticLabels;
-    private readonly FieldInfo _publish;
+    private readonly Func<ChildBase, bool> _publish;
     private readonly PropertyInfo _instanceLabels;
     private readonly FieldInfo _families;
     private readonly FieldInfo _familiesLock;
@@ -50,7 +50,7 @@ internal sealed class PrometheusNetInternals
         _stringSequenceToArray = _labelSequenceValues.FieldType.GetMethod("ToArray", Any, Type.EmptyTypes) ?? throw Missing("StringSequence.ToArray");
         _flattenedLabelNames = Field(typeof(Collector), "FlattenedLabelNames");
         _staticLabels = Field(typeof(Collector), "StaticLabels");
-        _publish = Field(typeof(ChildBase), "_publish");
+        _publish = FieldReader<ChildBase, bool>(Field(typeof(ChildBase), "_publish"));
         _instanceLabels = typeof(ChildBase).GetProperty("InstanceLabels", Any) ?? throw Missing("ChildBase.InstanceLabels");
         _families = Field(typeof(CollectorRegistry), "_families");
         _familiesLock = Field(typeof(CollectorRegistry), "_familiesLock");
@@ -151,7 +151,8 @@ internal sealed class PrometheusNetInternals
 
     public void EnsureUnlabelled(Collector collector) => _collectorFields[collector.GetType()].CreateUnlabelled.GetValue(collector);
 
-    public bool IsPublished(ChildBase child) => (bool)_publish.GetValue(child)!;
+    /// <summary>Whether prometheus-net exports the child: read on every export and harvest for every child, so compiled.</summary>
+    public bool IsPublished(ChildBase child) => _publish(child);
 
     public double[] BucketsOf(Histogram histogram) => (double[])_histogramBuckets.GetValue(histogram)!;
 
@@ -213,6 +214,12 @@ internal sealed class PrometheusNetInternals
 
     public Task FlushSerializerAsync(object serializer, CancellationToken cancel) =>
         (Task)_serializerFlush.Invoke(serializer, [cancel])!;
+
+    private static Func<TOwner, TField> FieldReader<TOwner, TField>(FieldInfo field)
+    {
+        var owner = System.Linq.Expressions.Expression.Parameter(typeof(TOwner));
+        return System.Linq.Expressions.Expression.Lambda<Func<TOwner, TField>>(System.Linq.Expressions.Expression.Field(owner, field), owner).Compile();
+    }
 
     private string[] ToArray(object stringSequence) => (string[])_stringSequenceToArray.Invoke(stringSequence, null)!;
 

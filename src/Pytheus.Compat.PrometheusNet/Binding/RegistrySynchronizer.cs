@@ -15,6 +15,7 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
 {
     private readonly ConditionalWeakTable<CollectorRegistry, PyRegistry> _targets = new();
     private readonly HashSet<string> _reported = [];
+    private readonly List<(PyRegistry Target, Metrics.MetricFamily Family)> _registered = [];
     private double _escapedAmount;
     private long _escapedObservations;
 
@@ -105,6 +106,10 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
         {
             target.Register(binding.Labelled.Metric);
             binding.Registered = family;
+            lock (_registered)
+            {
+                _registered.Add((target, family));
+            }
             return family;
         }
         catch (MetricConflictException e)
@@ -117,6 +122,25 @@ internal sealed class RegistrySynchronizer(MetricBinder binder, PyRegistry defau
                 }
             }
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Unregisters every family this synchronizer registered, when a patch with another backend or other options takes
+    /// over its registries: the new bindings register their own under the same names.
+    /// </summary>
+    public void Retire()
+    {
+        lock (_registered)
+        {
+            foreach (var (target, family) in _registered)
+            {
+                if (target.Collectors.Contains(family))
+                {
+                    target.Unregister(family);
+                }
+            }
+            _registered.Clear();
         }
     }
 }

@@ -19,8 +19,23 @@ internal static class ScrapeRequests
     private static readonly FieldInfo? LazyFactory = typeof(Lazy<Stream>).GetField("_factory", Fields);
     private static readonly FieldInfo? ListenerContext = typeof(HttpListenerResponse).GetField("_httpContext", Fields);
 
-    /// <summary>The request the export writing into <paramref name="stream"/> answers, or null if none or if already written to.</summary>
+    /// <summary>
+    /// The request the export writing into <paramref name="stream"/> answers, or null if none, if already written to, or
+    /// if it cannot be read: then prometheus-net's own negotiation stands, and the scrape never fails for it.
+    /// </summary>
     public static ScrapeRequest? Find(Lazy<Stream> stream)
+    {
+        try
+        {
+            return Walk(stream);
+        }
+        catch (Exception e) when (e is TargetInvocationException or MemberAccessException or ArgumentException or InvalidCastException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    private static ScrapeRequest? Walk(Lazy<Stream> stream)
     {
         if (stream.IsValueCreated || LazyFactory?.GetValue(stream) is not Delegate buffering)
         {

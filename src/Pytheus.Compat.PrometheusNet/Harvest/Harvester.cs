@@ -21,6 +21,9 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly PrometheusNetInternals _internals = binder.Internals;
 
+    // One callback for every lookup: a lambda capturing the harvester would be allocated per child per harvest.
+    private readonly ConditionalWeakTable<ChildBase, HarvestedChild>.CreateValueCallback _createLocal = CreateFor(binder.Internals, createdForRemote: false);
+
     /// <summary>
     /// A timed harvest. Skipped when a harvest is running (an export harvests anyway), so a slow backend read never
     /// piles up timer callbacks.
@@ -39,7 +42,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         {
             foreach (var source in sources)
             {
-                Harvest(source, restoreShownBefore, release);
+                Harvest(source, restoreShownBefore, release, keyed: false);
             }
         }
         finally
@@ -54,7 +57,7 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            var harvested = Harvest(source, long.MinValue, release: false);
+            var harvested = Harvest(source, long.MinValue, release: false, keyed: true);
             var snapshots = await RegistryCollector.CollectAsync(synchronizer.TargetFor(source), cancel).ConfigureAwait(false);
             Show(harvested, snapshots);
         }
@@ -64,7 +67,11 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
         }
     }
 
-    private List<(CollectorBinding Binding, Dictionary<string, HarvestedChild> Children)> Harvest(CollectorRegistry source, long restoreShownBefore, bool release)
+    /// <summary>
+    /// Moves every published child's changes into its series; when <paramref name="keyed"/>, returns each collector's
+    /// harvested children by key, to show the shared values (a timed harvest needs no result).
+    /// </summary>
+    private List<(CollectorBinding Binding, Dictionary<string, HarvestedChild> Children)> Harvest(CollectorRegistry source, long restoreShownBefore, bool release, bool keyed)
     {
         var target = synchronizer.TargetFor(source);
         var result = new List<(CollectorBinding, Dictionary<string, HarvestedChild>)>();
@@ -78,10 +85,10 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
             }
             synchronizer.Register(target, binding);
             var children = _internals.ChildrenOf(collector);
-            var byKey = new Dictionary<string, HarvestedChild>(StringComparer.Ordinal);
+            var byKey = keyed ? new Dictionary<string, HarvestedChild>(children.Count, StringComparer.Ordinal) : null;
             foreach (var child in children.Where(_internals.IsPublished))
             {
-                var state = _children.GetValue(child, c => Create(c, createdForRemote: false));
+                var state = _children.GetValue(child, _createLocal);
                 if (release)
                 {
                     state.Release(binder.Child(child));
@@ -90,11 +97,17 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
                 {
                     state.Harvest(binder.Child(child), restoreShownBefore);
                 }
-                byKey[state.Key] = state;
+                if (byKey is not null)
+                {
+                    byKey[state.Key] = state;
+                }
             }
             // Removed children's harvest states go with them (weak table).
             binder.ReleaseRemoved(binding, children);
-            result.Add((binding, byKey));
+            if (byKey is not null)
+            {
+                result.Add((binding, byKey));
+            }
         }
         return result;
     }
@@ -155,21 +168,21 @@ internal sealed class Harvester(MetricBinder binder, RegistrySynchronizer synchr
             _ => throw new NotSupportedException($"Unknown prometheus-net collector type {collector.GetType()}."),
         };
         child.Publish();
-        var state = _children.GetValue(child, c => Create(c, createdForRemote: true));
+        var state = _children.GetValue(child, CreateFor(_internals, createdForRemote: true));
         Log.RemoteSeriesCreated(logger, collector.Name, string.Join(",", instance));
         return state;
     }
 
-    private HarvestedChild Create(ChildBase child, bool createdForRemote)
+    private static ConditionalWeakTable<ChildBase, HarvestedChild>.CreateValueCallback CreateFor(PrometheusNetInternals internals, bool createdForRemote) => child =>
     {
-        var key = HarvestedChild.KeyOf(_internals.LabelValuesOf(child));
+        var key = HarvestedChild.KeyOf(internals.LabelValuesOf(child));
         return child switch
         {
-            Prometheus.Counter.Child c => new HarvestedCounter(_internals, c, key),
-            Prometheus.Gauge.Child g => new HarvestedGauge(_internals, g, key, createdForRemote),
-            Prometheus.Histogram.Child h => new HarvestedHistogram(_internals, h, key),
-            Prometheus.Summary.Child s => new HarvestedSummary(_internals, s, key),
+            Prometheus.Counter.Child c => new HarvestedCounter(internals, c, key),
+            Prometheus.Gauge.Child g => new HarvestedGauge(internals, g, key, createdForRemote),
+            Prometheus.Histogram.Child h => new HarvestedHistogram(internals, h, key),
+            Prometheus.Summary.Child s => new HarvestedSummary(internals, s, key),
             _ => throw new NotSupportedException($"Unknown prometheus-net child type {child.GetType()}."),
         };
-    }
+    };
 }

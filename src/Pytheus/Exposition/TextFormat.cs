@@ -92,7 +92,7 @@ public static class TextFormat
             {
                 local.ReadValues(index, current);
                 WriteSamples(writer, name, family, local.Children[index].ExpositionLabels, current, bounds,
-                    new SeriesExemplars(format, local.Children[index], null));
+                    Exemplars(format, local.Children[index], null));
             }
             return index;
         }
@@ -109,7 +109,7 @@ public static class TextFormat
             {
                 values[i] = one.Values[i];
             }
-            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds, new SeriesExemplars(format, null, one.Exemplars));
+            WriteSamples(writer, name, family, labels.WrittenSpan, values, bounds, Exemplars(format, null, one.Exemplars));
         }
         return index;
     }
@@ -221,13 +221,9 @@ public static class TextFormat
         writer.Write(sample.Timestamp.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Where a series' exemplars come from when written: its child (local) or its snapshot (collected); none outside OpenMetrics.</summary>
-    private readonly struct SeriesExemplars(ExpositionFormat format, Metric? child, IReadOnlyList<Backends.ExemplarSample?>? collected)
-    {
-        public Backends.ExemplarSample? At(int slot) => format != ExpositionFormat.OpenMetrics ? null
-            : child is not null ? child.ExemplarAt(slot)
-            : collected is not null && slot < collected.Count ? collected[slot] : null;
-    }
+    /// <summary>A series' exemplars as written in <paramref name="format"/>: none outside OpenMetrics.</summary>
+    private static SeriesExemplars Exemplars(ExpositionFormat format, Metric? child, IReadOnlyList<Backends.ExemplarSample?>? collected) =>
+        format == ExpositionFormat.OpenMetrics ? new SeriesExemplars(child, collected) : default;
 
     private static void WriteSample(
         Utf8TextWriter writer, byte[] name, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> labels, double value, Backends.ExemplarSample? exemplar = null)

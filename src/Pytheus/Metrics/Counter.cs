@@ -48,7 +48,7 @@ public sealed class Counter : Metric<Counter>
 
     /// <summary>
     /// Adds <paramref name="amount"/> and records <paramref name="exemplar"/> as the series' latest exemplar (exposed in
-    /// OpenMetrics; on a shared backend the latest of all processes).
+    /// OpenMetrics and protobuf; on a shared backend the latest of all processes).
     /// </summary>
     /// <exception cref="InvalidMetricValueException">The amount is negative or NaN; nothing is recorded.</exception>
     /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>

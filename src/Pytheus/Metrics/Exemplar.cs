@@ -7,7 +7,7 @@ namespace Pytheus.Metrics;
 /// Labels pointing at one sample — typically the trace that made an observation (<c>trace_id</c>, <c>span_id</c>) —
 /// given to <see cref="Counter.Inc(double, Exemplar)"/> or <see cref="Histogram.Observe(double, Exemplar)"/>. The
 /// latest exemplar of each counter series and histogram bucket is kept in the backend (on a shared backend the last
-/// writer wins, by time) and exposed in OpenMetrics only. Immutable: one instance may be passed any number of times.
+/// writer wins, by time) and exposed in OpenMetrics and in the protobuf format (never in the Prometheus text format). Immutable: one instance may be passed any number of times.
 /// </summary>
 public sealed class Exemplar
 {

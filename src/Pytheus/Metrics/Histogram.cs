@@ -63,7 +63,7 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
 
     /// <summary>
     /// Records one observation and <paramref name="exemplar"/> as the latest exemplar of the bucket it falls in (exposed
-    /// in OpenMetrics; on a shared backend the latest of all processes).
+    /// in OpenMetrics and protobuf; on a shared backend the latest of all processes).
     /// </summary>
     /// <exception cref="UnobservableMetricException">Some required label has no value.</exception>
     public void Observe(double value, Exemplar exemplar)
@@ -196,6 +196,9 @@ public sealed class Histogram : Metric<Histogram>, IDurationObserver
 
     /// <summary>The series' native buckets (of every schema it used) as this process sees them; null without native buckets.</summary>
     internal NativeBucketCount[]? ReadNativeBuckets() => _native?.Read();
+
+    /// <summary>Adds the series' native buckets (of every schema it used) to <paramref name="into"/>, as this process sees them.</summary>
+    internal void ReadNativeBuckets(NativeBuckets into) => _native?.ReadInto(into);
 
     /// <summary>The schema this series counts new observations at (lowered from the configured one when it outgrew its limit).</summary>
     internal int? NativeSchemaInUse => _native?.Schema;

@@ -101,11 +101,15 @@ public abstract class Metric
     /// </summary>
     internal byte[] ExpositionLabels => _expositionLabels ??= LabelText.Render(Family.ExpositionLabelNames, ExpositionLabelValues);
 
-    /// <summary>The series' label values as exposed from this process: with the writer's id where the gauge mode adds it.</summary>
+    /// <summary>
+    /// The series' label values as exposed from this process: with the writer's id where the gauge mode adds it (made on
+    /// the first scrape and kept, like <see cref="ExpositionLabels"/>, so that a scrape allocates nothing per series).
+    /// </summary>
     internal string[] ExpositionLabelValues =>
-        Family.GaugeMode.HasWriterLabel() ? [.. SeriesLabelValues!, WriterIdentity.Current] : SeriesLabelValues!;
+        _expositionLabelValues ??= Family.GaugeMode.HasWriterLabel() ? [.. SeriesLabelValues!, WriterIdentity.Current] : SeriesLabelValues!;
 
     private byte[]? _expositionLabels;
+    private string[]? _expositionLabelValues;
 
     /// <summary>Creates the stores of a new series from the family's backend.</summary>
     private protected abstract void CreateStores(Func<int, IValueStore> create);
