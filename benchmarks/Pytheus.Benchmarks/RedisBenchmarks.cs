@@ -45,9 +45,9 @@ namespace Pytheus.Benchmarks;
 // | Redis_Scrape_10000_series | Redis scrape      | 63.4 ms (+-64.8)     | 85.7 ms (+-94.9)     |   3.95 MB |
 //
 // 2026-12-02, the packed read (each hash one cmsgpack string), run.sh --quick --filter '*RedisBenchmarks.Redis_Scrape*',
-// load 4-7, the previous code (7dbb241) run right after from a snapshot. This family's 10,002 fields are read in chunks
-// (one round trip per 1,000 fields), which bound it either way:
-// | Redis_Scrape_10000_series | previous: 42.87 ms (+-40.2) | packed: 44.13 ms (+-33.0), again 50.47 ms (+-19.6) |
+// load ~3, the previous code (7dbb241) from its own snapshot, run just before. This family's 10,002 fields are read in
+// chunks (one round trip per 1,000 fields), which bound its time either way:
+// | Redis_Scrape_10000_series | previous: 62.31 ms (+-44.4), 8.65 MB | packed: 57.59 ms (+-69.0), 5.32 MB |
 
 /// <summary>
 /// The Redis backend's costs against a real local redis-server (started here, on a free loopback port, and stopped in
