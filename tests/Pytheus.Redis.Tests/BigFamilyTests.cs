@@ -18,6 +18,9 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
 {
     private const int Series = 200_000;
 
+    // A bound on waiting, not a timing assertion: a 200,000-series scrape takes ~2 s alone and far more on a loaded machine.
+    private static readonly TimeSpan BigScrapeTimeout = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_family_of_200000_series_is_flushed_and_read_in_chunks_that_never_keep_redis_busy()
     {
@@ -27,11 +30,11 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
         redis.Command("CONFIG", "SET", "slowlog-log-slower-than", "0").ShouldBe("+OK");
         redis.Command("CONFIG", "SET", "slowlog-max-len", "1000000").ShouldBe("+OK");
         redis.Command("SLOWLOG", "RESET").ShouldBe("+OK");
-        var writer = NewBackend(o => o.ConnectionString = redis.ConnectionString);
+        var writer = NewBackend(o => (o.ConnectionString, o.ScrapeTimeout) = (redis.ConnectionString, BigScrapeTimeout));
         var histogram = On(writer, () => new Histogram("big_seconds", "Big", ["id"], buckets: [1], registry: new CollectorRegistry(), seriesLimit: Series));
         var children = Enumerable.Range(0, Series).Select(i => histogram.Labels(("id", i.ToString("D6", CultureInfo.InvariantCulture)))).ToArray();
         var readerRegistry = new CollectorRegistry();
-        On(NewBackend(o => o.ConnectionString = redis.ConnectionString), () => new Histogram("big_seconds", "Big", ["id"], buckets: [1], registry: readerRegistry, seriesLimit: Series));
+        On(NewBackend(o => (o.ConnectionString, o.ScrapeTimeout) = (redis.ConnectionString, BigScrapeTimeout)), () => new Histogram("big_seconds", "Big", ["id"], buckets: [1], registry: readerRegistry, seriesLimit: Series));
 
         var racing = 0;
         for (var round = 1; round <= 2; round++)
@@ -99,7 +102,7 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
     public async Task Connections_killed_during_a_chunked_flush_lose_nothing_and_count_nothing_twice()
     {
         using var redis = RedisServer.Create(persistent: false);
-        var writer = NewBackend(o => o.ConnectionString = redis.ConnectionString + ",connectRetry=1");
+        var writer = NewBackend(o => (o.ConnectionString, o.ScrapeTimeout) = (redis.ConnectionString + ",connectRetry=1", BigScrapeTimeout));
         const int series = 10_000;
         var counter = On(writer, () => new Counter("chunked_total", "Chunked", ["id"], registry: new CollectorRegistry(), seriesLimit: series));
         var children = Enumerable.Range(0, series).Select(i => counter.Labels(("id", i.ToString("D5", CultureInfo.InvariantCulture)))).ToArray();
@@ -124,7 +127,7 @@ public sealed partial class BigFamilyTests(RedisServer server, ITestOutputHelper
         lost.ShouldBeGreaterThan(0);
         output.WriteLine($"flush failures: {writer.Status.FlushFailures}");
         var registry = new CollectorRegistry();
-        On(NewBackend(o => o.ConnectionString = redis.ConnectionString), () => new Counter("chunked_total", "Chunked", ["id"], registry: registry, seriesLimit: series));
+        On(NewBackend(o => (o.ConnectionString, o.ScrapeTimeout) = (redis.ConnectionString, BigScrapeTimeout)), () => new Counter("chunked_total", "Chunked", ["id"], registry: registry, seriesLimit: series));
         var text = Scrape(registry);
         var values = CounterLines().Matches(text).Select(m => m.Groups[1].Value).ToList();
         values.Count.ShouldBe(series);
