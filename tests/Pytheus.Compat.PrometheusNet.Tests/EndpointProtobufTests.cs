@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using Pytheus.Backends.InProcess;
 using Pytheus.Metrics;
@@ -163,6 +164,21 @@ public class EndpointProtobufTests(PatchedFixture fixture)
         return scraped;
     }
 
+    [PortableFact]
+    public void Under_the_portable_strategy_native_buckets_and_ServeProtobuf_are_ignored_with_a_warning_each()
+    {
+        var logger = new ListLogger();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(new OneLoggerProvider(logger)));
+
+        using var patch = fixture.Repatch(new PatchOptions
+        {
+            Registry = new PyRegistry(), Backend = new InProcessBackend(), LoggerFactory = loggers,
+            NativeHistograms = new NativeHistogramOptions(), ServeProtobuf = true,
+        });
+
+        logger.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Id.Id).Order().ShouldBe([7, 8]);
+    }
+
     /// <summary>The counter and histogram <see cref="LegacyRegistry"/> wrote, decoded from protobuf: exact values, native buckets of schema 1.</summary>
     private static void AssertLegacyFamilies(byte[] body, string prefix)
     {
@@ -226,6 +242,15 @@ public class EndpointProtobufTests(PatchedFixture fixture)
     }
 
     private static string Encoding(byte[] body) => System.Text.Encoding.UTF8.GetString(body);
+
+    private sealed class OneLoggerProvider(ILogger logger) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void Dispose()
+        {
+        }
+    }
 
     private static int FreePort()
     {

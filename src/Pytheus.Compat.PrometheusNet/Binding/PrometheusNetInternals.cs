@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Linq.Expressions;
 using System.Reflection;
 using Prometheus;
 
@@ -217,8 +218,8 @@ internal sealed class PrometheusNetInternals
 
     private static Func<TOwner, TField> FieldReader<TOwner, TField>(FieldInfo field)
     {
-        var owner = System.Linq.Expressions.Expression.Parameter(typeof(TOwner));
-        return System.Linq.Expressions.Expression.Lambda<Func<TOwner, TField>>(System.Linq.Expressions.Expression.Field(owner, field), owner).Compile();
+        var owner = Expression.Parameter(typeof(TOwner));
+        return Expression.Lambda<Func<TOwner, TField>>(Expression.Field(owner, field), owner).Compile();
     }
 
     private string[] ToArray(object stringSequence) => (string[])_stringSequenceToArray.Invoke(stringSequence, null)!;
