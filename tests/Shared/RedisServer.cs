@@ -27,8 +27,20 @@ public sealed class RedisServer : IDisposable
     {
         _persistent = persistent;
         _extraArguments = extraArguments;
-        Port = FreePort();
-        Start();
+        // A free port can be taken by another test's server between FreePort() and redis-server's bind (fixtures start in
+        // parallel): then that server would answer for this one. Start checks that the answer is ours; if not, another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                Start();
+                return;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     /// <summary>Starts a server of the test's own.</summary>
@@ -36,7 +48,7 @@ public sealed class RedisServer : IDisposable
     /// <param name="extraArguments">More <c>--option value</c> arguments for redis-server.</param>
     public static RedisServer Create(bool persistent = true, params string[] extraArguments) => new(persistent, extraArguments);
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>Whether the server process is running (not killed, not exited).</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -66,6 +78,7 @@ public sealed class RedisServer : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        _process?.Dispose();
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -74,13 +87,24 @@ public sealed class RedisServer : IDisposable
         var deadline = Stopwatch.StartNew();
         while (!Ping())
         {
-            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(20))
+            if (_process.HasExited)
+            {
+                throw new PortTakenException($"redis-server on port {Port} exited before answering (port taken?)");
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
             {
                 throw new InvalidOperationException($"redis-server on port {Port} did not start");
             }
             Thread.Sleep(20);
         }
+        if (!Command("INFO", "server").Contains($"process_id:{_process.Id}\r", StringComparison.Ordinal))
+        {
+            Kill();
+            throw new PortTakenException($"port {Port} is answered by another redis-server than the one started");
+        }
     }
+
+    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>SIGKILLs the server (no shutdown save: only what the AOF already holds survives).</summary>
     public void Kill()
